@@ -1,0 +1,31 @@
+//! The library's error type.
+
+use std::path::PathBuf;
+
+/// What can go wrong in rolecheck's library.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A setting is out of range or unknown.
+    #[error("invalid {name}: {reason}")]
+    InvalidParam {
+        /// The setting's name.
+        name: &'static str,
+        /// What was wrong and what is expected.
+        reason: String,
+    },
+    /// Fitting needs data that was not given.
+    #[error("cannot fit: {0}")]
+    EmptyInput(String),
+    /// Reading or writing a file failed.
+    #[error("{path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+}
+
+/// `Result` with rolecheck's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

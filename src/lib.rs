@@ -1,0 +1,43 @@
+//! rolecheck reads job postings — French, English or franglais — and says
+//! which product role each one really is.
+//!
+//! # Brief overview
+//!
+//! - [`Analyzer`] turns a posting into terms (stems, acronyms, bigrams), each
+//!   with the byte span of the words it came from, following French rules:
+//!   elisions, inclusive writing, `H/F` markers, accents, ligatures.
+//! - [`TfIdfParams`] fits a [`TfIdf`] vectorizer on a set of postings;
+//!   [`TfIdf::transform`] turns a posting into an L2-normalised [`SparseVec`],
+//!   and [`TfIdf::transform_batch`] does a batch on all cores.
+//!
+//! ```
+//! use rolecheck::{Analyzer, Lang};
+//!
+//! let analyzer = Analyzer::new();
+//! let analysis = analyzer.analyze("L’équipe recherche un·e Product Manager (H/F) pour piloter la stratégie.");
+//! assert_eq!(analysis.lang, Lang::Fr);
+//! let terms: Vec<&str> = analysis.terms().collect();
+//! assert_eq!(terms, ["equip", "recherch", "product", "manag", "pilot", "strateg"]);
+//! ```
+#![deny(missing_docs)]
+
+mod error;
+pub mod text;
+pub mod vectorize;
+
+pub use error::{Error, Result};
+pub use text::{Analysis, Analyzer, AnalyzerParams, DropReason, Lang, Outcome, Token};
+pub use vectorize::{Scratch, SparseVec, TfIdf, TfIdfParams};
+
+#[cfg(test)]
+mod tests {
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn public_types_are_send_and_sync() {
+        assert_send_sync::<crate::Analyzer>();
+        assert_send_sync::<crate::TfIdf>();
+        assert_send_sync::<crate::SparseVec>();
+        assert_send_sync::<crate::Error>();
+    }
+}

@@ -1,0 +1,340 @@
+//! The vectorizer: terms → L2-normalised tf-idf sparse vectors.
+//!
+//! This is the hot path of every batch run, so it does not go through
+//! [`Analyzer::analyze`]: it segments the text (slices, no copies), looks each
+//! word's surface form up in a per-thread cache that maps it straight to a term
+//! id — a word already seen is neither normalised nor stemmed again — keys
+//! bigrams by pairs of term ids, and reuses its buffers from one document to
+//! the next. [`Scratch`] holds that per-thread state.
+//!
+//! We do not use linfa-preprocessing's `TfIdfVectorizer`: its `transform`
+//! recomputes idf from the batch it is given (a posting transformed alone gets
+//! idf = 1 for every term), it does not L2-normalise, and it allocates a
+//! vocabulary-sized dense row per document.
+
+mod sparse;
+mod vocab;
+
+use std::ops::Range;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::text::{Analyzer, AnalyzerParams, Lang, NormBuffers, Segment, SegmentKind};
+use crate::{Error, Result};
+
+pub use sparse::SparseVec;
+use vocab::{Slot, Vocab};
+
+/// Words cached per language and thread. Past this, new surface forms are
+/// normalised every time instead of cached, so memory stays bounded on any dump.
+const CACHE_CAP: usize = 1 << 18;
+
+/// Vectorizer settings (the analyzer's included, since they change what a term is).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TfIdfParams {
+    /// How text becomes terms.
+    pub analyzer: AnalyzerParams,
+    /// Keep a feature only if it occurs in at least this many documents (defaults to 2).
+    pub min_df: usize,
+    /// Drop a feature that occurs in more than this fraction of documents (defaults to 1.0: keep all).
+    pub max_df: f32,
+    /// Keep at most this many features, the most frequent first (defaults to no limit).
+    pub max_features: Option<usize>,
+    /// Use `1 + ln(tf)` instead of the raw count (defaults to `true`).
+    pub sublinear_tf: bool,
+}
+
+impl Default for TfIdfParams {
+    fn default() -> TfIdfParams {
+        TfIdfParams {
+            analyzer: AnalyzerParams::default(),
+            min_df: 2,
+            max_df: 1.0,
+            max_features: None,
+            sublinear_tf: true,
+        }
+    }
+}
+
+impl TfIdfParams {
+    /// Sets the analyzer settings (defaults to [`AnalyzerParams::default`]).
+    pub fn analyzer(mut self, analyzer: AnalyzerParams) -> TfIdfParams {
+        self.analyzer = analyzer;
+        self
+    }
+
+    /// Sets the minimum document frequency (defaults to 2).
+    pub fn min_df(mut self, min_df: usize) -> TfIdfParams {
+        self.min_df = min_df;
+        self
+    }
+
+    /// Sets the maximum document frequency, a fraction in (0, 1] (defaults to 1.0).
+    pub fn max_df(mut self, max_df: f32) -> TfIdfParams {
+        self.max_df = max_df;
+        self
+    }
+
+    /// Caps the number of features (defaults to no cap).
+    pub fn max_features(mut self, max_features: Option<usize>) -> TfIdfParams {
+        self.max_features = max_features;
+        self
+    }
+
+    /// Uses sublinear term frequency or not (defaults to `true`).
+    pub fn sublinear_tf(mut self, sublinear_tf: bool) -> TfIdfParams {
+        self.sublinear_tf = sublinear_tf;
+        self
+    }
+
+    fn check(&self) -> Result<()> {
+        let invalid = |name, reason: &str| {
+            Err(Error::InvalidParam {
+                name,
+                reason: reason.to_string(),
+            })
+        };
+        if self.min_df == 0 {
+            return invalid("min_df", "must be at least 1");
+        }
+        if !(self.max_df > 0.0 && self.max_df <= 1.0) {
+            return invalid("max_df", "must be a fraction in (0, 1]");
+        }
+        if self.max_features == Some(0) {
+            return invalid("max_features", "must be at least 1 when set");
+        }
+        Ok(())
+    }
+
+    /// Learns the vocabulary and the idf weights from `docs`.
+    ///
+    /// Deterministic: the same documents and settings give the same vectorizer,
+    /// whatever the thread count (features are ordered by their text).
+    pub fn fit<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Result<TfIdf> {
+        self.check()?;
+        if docs.is_empty() {
+            return Err(Error::EmptyInput(
+                "no documents to fit the vectorizer on".into(),
+            ));
+        }
+        let analyzer = self.analyzer.build()?;
+        let vocab = Vocab::fit(&analyzer, self, docs)?;
+        Ok(TfIdf {
+            params: self.clone(),
+            analyzer,
+            vocab,
+        })
+    }
+}
+
+/// A fitted tf-idf vectorizer.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(try_from = "vocab::TfIdfData", into = "vocab::TfIdfData")]
+pub struct TfIdf {
+    params: TfIdfParams,
+    analyzer: Analyzer,
+    vocab: Vocab,
+}
+
+impl Clone for TfIdf {
+    fn clone(&self) -> TfIdf {
+        TfIdf {
+            params: self.params.clone(),
+            analyzer: self
+                .params
+                .analyzer
+                .build()
+                .expect("the params of a fitted vectorizer were checked when it was built"),
+            vocab: self.vocab.clone(),
+        }
+    }
+}
+
+/// One occurrence of a feature in a text: its id and the bytes it covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Occurrence {
+    /// The feature id.
+    pub feature: u32,
+    /// The byte range of the word (unigram) or word pair (bigram) in the text.
+    pub span: Range<usize>,
+}
+
+/// Per-thread working memory for [`TfIdf::transform_with`]: the surface-form
+/// cache and the buffers reused from one document to the next.
+#[derive(Debug, Default)]
+pub struct Scratch {
+    segments: Vec<Segment>,
+    /// Surface form → slot, one map per language (the stemmer differs).
+    cache: [foldhash::HashMap<Box<str>, Slot>; 2],
+    bufs: NormBuffers,
+    counts: Vec<(u32, f32)>,
+}
+
+impl Scratch {
+    /// Empty working memory.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+}
+
+impl TfIdf {
+    /// Its settings.
+    pub fn params(&self) -> &TfIdfParams {
+        &self.params
+    }
+
+    /// Its analyzer.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// Number of features (the length of every vector's space).
+    pub fn n_features(&self) -> usize {
+        self.vocab.idf.len()
+    }
+
+    /// Number of documents it was fitted on.
+    pub fn n_docs(&self) -> usize {
+        self.vocab.n_docs
+    }
+
+    /// The inverse document frequency of each feature.
+    pub fn idf(&self) -> &[f32] {
+        &self.vocab.idf
+    }
+
+    /// A feature's text: a term, or two terms joined by a space for a bigram.
+    pub fn feature_name(&self, feature: u32) -> Option<String> {
+        self.vocab.feature_name(feature)
+    }
+
+    /// Calls `f` for every occurrence of a feature in `text`, in text order
+    /// (a bigram right after its second word's unigram), and returns the
+    /// detected language.
+    pub fn for_each_occurrence(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        mut f: impl FnMut(Occurrence),
+    ) -> Lang {
+        self.visit(scratch, text, |feature, start, end| {
+            f(Occurrence {
+                feature,
+                span: start as usize..end as usize,
+            })
+        })
+    }
+
+    #[inline]
+    fn visit(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        mut emit: impl FnMut(u32, u32, u32),
+    ) -> Lang {
+        let lang = self.analyzer.segment(text, &mut scratch.segments);
+        let cache = &mut scratch.cache[lang.index()];
+        let bigrams = self.params.analyzer.bigrams;
+        // The previous term and where its word starts, while no break intervenes.
+        let mut prev: Option<(u32, u32)> = None;
+        for seg in &scratch.segments {
+            if seg.clause_start {
+                prev = None;
+            }
+            let word = match seg.kind {
+                SegmentKind::Word => &text[seg.start as usize..seg.end as usize],
+                SegmentKind::Dropped(reason) => {
+                    if reason.breaks_bigrams() {
+                        prev = None;
+                    }
+                    continue;
+                }
+            };
+            let slot = match cache.get(word) {
+                Some(&slot) => slot,
+                None => {
+                    let slot = match self.analyzer.normalize(word, lang, &mut scratch.bufs) {
+                        Ok(()) => self.vocab.slot_of_term(&scratch.bufs.term),
+                        Err(reason) => Slot::dropped(reason),
+                    };
+                    if cache.len() < CACHE_CAP {
+                        cache.insert(word.into(), slot);
+                    }
+                    slot
+                }
+            };
+            match slot.term() {
+                Some(term) => {
+                    let unigram = self.vocab.unigram[term as usize];
+                    if unigram != vocab::NONE {
+                        emit(unigram, seg.start, seg.end);
+                    }
+                    if let (true, Some((p, pstart))) = (bigrams, prev) {
+                        if let Some(&f) = self.vocab.bigram.get(&vocab::pair(p, term)) {
+                            emit(f, pstart, seg.end);
+                        }
+                    }
+                    prev = Some((term, seg.start));
+                }
+                // A real term outside the vocabulary: no bigram can span it.
+                None if slot.is_unknown() => prev = None,
+                None => {
+                    if slot.breaks_bigrams() {
+                        prev = None;
+                    }
+                }
+            }
+        }
+        lang
+    }
+
+    /// The tf-idf vector of `text`, L2-normalised (empty when no term is known).
+    ///
+    /// Allocates a fresh [`Scratch`]; to transform many texts, reuse one with
+    /// [`TfIdf::transform_with`] or use [`TfIdf::transform_batch`].
+    pub fn transform(&self, text: &str) -> SparseVec {
+        self.transform_with(&mut Scratch::new(), text)
+    }
+
+    /// [`TfIdf::transform`] with caller-owned working memory.
+    pub fn transform_with(&self, scratch: &mut Scratch, text: &str) -> SparseVec {
+        let mut counts = std::mem::take(&mut scratch.counts);
+        counts.clear();
+        self.visit(scratch, text, |f, _, _| counts.push((f, 1.0)));
+        let mut v = SparseVec::from_counts(&mut counts);
+        scratch.counts = counts;
+        for (i, w) in v.indices.iter().zip(v.values.iter_mut()) {
+            let tf = if self.params.sublinear_tf {
+                1.0 + w.ln()
+            } else {
+                *w
+            };
+            *w = tf * self.vocab.idf[*i as usize];
+        }
+        v.l2_normalize();
+        v
+    }
+
+    /// Transforms every text on all cores; the result is in input order and
+    /// equal to transforming each text alone.
+    pub fn transform_batch<S: AsRef<str> + Sync>(&self, docs: &[S]) -> Vec<SparseVec> {
+        if docs.is_empty() {
+            return Vec::new();
+        }
+        // A few chunks per thread, each with one scratch, so the cache warms up.
+        let chunk = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+        docs.par_chunks(chunk)
+            .flat_map_iter(|chunk| {
+                let mut scratch = Scratch::new();
+                chunk
+                    .iter()
+                    .map(|d| self.transform_with(&mut scratch, d.as_ref()))
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests;

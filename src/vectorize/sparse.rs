@@ -1,0 +1,105 @@
+//! Sparse vectors: sorted feature ids and their weights.
+
+use serde::{Deserialize, Serialize};
+
+/// A sparse vector: `indices` strictly increasing, one weight per index.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SparseVec {
+    /// Feature ids, strictly increasing.
+    pub indices: Vec<u32>,
+    /// The weight of each feature id.
+    pub values: Vec<f32>,
+}
+
+impl SparseVec {
+    /// Number of non-zero entries.
+    pub fn len(&self) -> usize {
+        self.indices.len()
+    }
+
+    /// True when no feature is present.
+    pub fn is_empty(&self) -> bool {
+        self.indices.is_empty()
+    }
+
+    /// The (feature id, weight) pairs.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, f32)> + '_ {
+        self.indices
+            .iter()
+            .copied()
+            .zip(self.values.iter().copied())
+    }
+
+    /// Euclidean norm.
+    pub fn norm(&self) -> f32 {
+        self.values.iter().map(|v| v * v).sum::<f32>().sqrt()
+    }
+
+    /// Dot product with a dense vector indexed by feature id; ids past its end count as zero.
+    pub fn dot(&self, dense: &[f32]) -> f32 {
+        self.iter()
+            .map(|(i, v)| dense.get(i as usize).map_or(0.0, |d| d * v))
+            .sum()
+    }
+
+    /// Builds a vector from (id, count) pairs in any order, summing duplicates.
+    /// `pairs` is used as scratch and left sorted.
+    pub(crate) fn from_counts(pairs: &mut [(u32, f32)]) -> SparseVec {
+        pairs.sort_unstable_by_key(|p| p.0);
+        let mut v = SparseVec {
+            indices: Vec::with_capacity(pairs.len()),
+            values: Vec::with_capacity(pairs.len()),
+        };
+        for &(i, c) in pairs.iter() {
+            if v.indices.last() == Some(&i) {
+                if let Some(last) = v.values.last_mut() {
+                    *last += c;
+                }
+            } else {
+                v.indices.push(i);
+                v.values.push(c);
+            }
+        }
+        v
+    }
+
+    /// Scales to unit norm; an empty (or all-zero) vector stays as it is.
+    pub(crate) fn l2_normalize(&mut self) {
+        let norm = self.norm();
+        if norm > 0.0 {
+            for v in &mut self.values {
+                *v /= norm;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_sorted_and_summed() {
+        let mut pairs = vec![(5, 1.0), (2, 1.0), (5, 2.0), (0, 1.0)];
+        let v = SparseVec::from_counts(&mut pairs);
+        assert_eq!(v.indices, [0, 2, 5]);
+        assert_eq!(v.values, [1.0, 1.0, 3.0]);
+    }
+
+    #[test]
+    fn normalized_vector_has_unit_norm() {
+        let mut v = SparseVec::from_counts(&mut [(1, 3.0), (4, 4.0)]);
+        v.l2_normalize();
+        assert!((v.norm() - 1.0).abs() < 1e-6);
+        assert_eq!(v.values, [0.6, 0.8]);
+        let mut empty = SparseVec::default();
+        empty.l2_normalize();
+        assert!(empty.is_empty());
+    }
+
+    #[test]
+    fn dot_ignores_ids_past_the_dense_end() {
+        let v = SparseVec::from_counts(&mut [(0, 1.0), (2, 2.0), (9, 5.0)]);
+        assert_eq!(v.dot(&[1.0, 0.0, 0.5]), 2.0);
+    }
+}

@@ -1,0 +1,194 @@
+use super::*;
+
+const DOCS: &[&str] = &[
+    "Vous pilotez la stratégie produit et la discovery avec les utilisateurs.",
+    "Vous gérez le backlog produit, rédigez les user stories et animez les sprints.",
+    "You own the product strategy and run discovery interviews with customers.",
+    "You groom the backlog, write user stories and run sprint ceremonies.",
+    "Positionnement, messaging et go-to-market : vous lancez nos produits.",
+    "Gestion du backlog, recette et suivi de la delivery avec l'équipe.",
+];
+
+fn fitted() -> TfIdf {
+    TfIdfParams::default().min_df(1).fit(DOCS).unwrap()
+}
+
+fn names(t: &TfIdf, v: &SparseVec) -> Vec<String> {
+    v.indices
+        .iter()
+        .map(|&i| t.feature_name(i).unwrap())
+        .collect()
+}
+
+#[test]
+fn vectors_have_unit_norm_or_are_empty() {
+    let t = fitted();
+    for d in DOCS {
+        let v = t.transform(d);
+        assert!((v.norm() - 1.0).abs() < 1e-5, "{d}");
+        assert!(v.indices.windows(2).all(|w| w[0] < w[1]));
+    }
+    assert!(t.transform("").is_empty());
+    assert!(t.transform("zzz qqq 2024").is_empty());
+}
+
+#[test]
+fn batch_equals_sequential_in_input_order() {
+    let t = fitted();
+    let docs: Vec<&str> = DOCS.iter().cycle().take(101).copied().collect();
+    let batch = t.transform_batch(&docs);
+    let mut scratch = Scratch::new();
+    let sequential: Vec<SparseVec> = docs
+        .iter()
+        .map(|d| t.transform_with(&mut scratch, d))
+        .collect();
+    assert_eq!(batch, sequential);
+    assert!(t.transform_batch::<&str>(&[]).is_empty());
+}
+
+#[test]
+fn cached_path_agrees_with_the_full_analysis() {
+    let t = fitted();
+    let mut scratch = Scratch::new();
+    for d in DOCS.iter().chain(DOCS) {
+        let mut fast = Vec::new();
+        t.for_each_occurrence(&mut scratch, d, |o| {
+            fast.push(t.feature_name(o.feature).unwrap())
+        });
+        let analysis = t.analyzer().analyze(d);
+        let mut slow: Vec<String> = analysis.terms().map(String::from).collect();
+        slow.extend(analysis.bigrams.into_iter().map(|b| b.term));
+        fast.sort();
+        slow.sort();
+        assert_eq!(fast, slow, "{d}");
+    }
+}
+
+#[test]
+fn occurrence_spans_point_at_their_words() {
+    let t = fitted();
+    let text = "Gestion du backlog produit";
+    let mut spans = Vec::new();
+    t.for_each_occurrence(&mut Scratch::new(), text, |o| {
+        spans.push((t.feature_name(o.feature).unwrap(), &text[o.span]))
+    });
+    assert!(spans.contains(&("backlog".to_string(), "backlog")));
+    assert!(spans.contains(&("gestion backlog".to_string(), "Gestion du backlog")));
+}
+
+#[test]
+fn unknown_word_blocks_the_bigram_around_it() {
+    let t = fitted();
+    let with_gap = names(&t, &t.transform("gestion xyzzy backlog"));
+    assert!(
+        !with_gap.contains(&"gestion backlog".to_string()),
+        "{with_gap:?}"
+    );
+    let adjacent = names(&t, &t.transform("gestion backlog"));
+    assert!(adjacent.contains(&"gestion backlog".to_string()));
+}
+
+#[test]
+fn idf_is_smooth_and_rarer_terms_weigh_more() {
+    let t = fitted();
+    let n = DOCS.len() as f32;
+    for (f, &idf) in t.idf().iter().enumerate() {
+        assert!(
+            idf >= 1.0 && idf <= ((1.0 + n) / 2.0).ln() + 1.0 + 1e-6,
+            "{:?}",
+            t.feature_name(f as u32)
+        );
+    }
+    // "backlog" is in 3 documents, "discovery" in 2: one posting alone keeps the corpus idf.
+    let v = t.transform("backlog discovery");
+    let w: Vec<(String, f32)> = names(&t, &v)
+        .into_iter()
+        .zip(v.values.iter().copied())
+        .collect();
+    let weight = |name: &str| w.iter().find(|(n, _)| n.starts_with(name)).unwrap().1;
+    assert!(weight("discov") > weight("backlog"), "{w:?}");
+}
+
+#[test]
+fn sublinear_tf_dampens_repetition() {
+    let raw = TfIdfParams::default()
+        .min_df(1)
+        .sublinear_tf(false)
+        .fit(DOCS)
+        .unwrap();
+    let sub = fitted();
+    let text = "backlog backlog backlog backlog stratégie";
+    let ratio = |t: &TfIdf| {
+        let v = t.transform(text);
+        let n = names(t, &v);
+        let get = |p: &str| v.values[n.iter().position(|x| x == p).unwrap()];
+        get("backlog") / get("strateg")
+    };
+    assert!(ratio(&raw) > ratio(&sub));
+}
+
+#[test]
+fn min_df_max_df_and_max_features_prune() {
+    let all = TfIdfParams::default().min_df(1).fit(DOCS).unwrap();
+    let common = TfIdfParams::default().min_df(2).fit(DOCS).unwrap();
+    assert!(common.n_features() < all.n_features());
+    let not_everywhere = TfIdfParams::default()
+        .min_df(1)
+        .max_df(0.4)
+        .fit(DOCS)
+        .unwrap();
+    let has = |t: &TfIdf, name: &str| {
+        (0..t.n_features() as u32).any(|f| t.feature_name(f).as_deref() == Some(name))
+    };
+    assert!(has(&all, "backlog") && !has(&not_everywhere, "backlog"));
+    let capped = TfIdfParams::default()
+        .min_df(1)
+        .max_features(Some(5))
+        .fit(DOCS)
+        .unwrap();
+    assert_eq!(capped.n_features(), 5);
+    assert!(has(&capped, "backlog"), "the most frequent terms are kept");
+}
+
+#[test]
+fn fitting_is_deterministic() {
+    let a = serde_json::to_string(&fitted()).unwrap();
+    let b = serde_json::to_string(&fitted()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn serde_round_trip_transforms_the_same() {
+    let t = fitted();
+    let json = serde_json::to_string(&t).unwrap();
+    let back: TfIdf = serde_json::from_str(&json).unwrap();
+    for d in DOCS {
+        assert_eq!(t.transform(d), back.transform(d));
+    }
+    assert_eq!(back.n_docs(), DOCS.len());
+}
+
+#[test]
+fn corrupted_vocabulary_is_an_error_not_a_panic() {
+    let json = serde_json::to_string(&fitted()).unwrap();
+    let broken = json.replacen("\"idf\":[", "\"idf\":[1.0,", 1);
+    let err = serde_json::from_str::<TfIdf>(&broken)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("idf weights"), "{err}");
+}
+
+#[test]
+fn bad_params_are_refused_with_their_name() {
+    let err = |p: TfIdfParams| p.fit(DOCS).unwrap_err().to_string();
+    assert!(err(TfIdfParams::default().min_df(0)).contains("min_df"));
+    assert!(err(TfIdfParams::default().max_df(0.0)).contains("max_df"));
+    assert!(err(TfIdfParams::default().max_df(1.5)).contains("max_df"));
+    assert!(err(TfIdfParams::default().max_features(Some(0))).contains("max_features"));
+    assert!(TfIdfParams::default()
+        .fit::<&str>(&[])
+        .unwrap_err()
+        .to_string()
+        .contains("no documents"));
+    assert!(err(TfIdfParams::default().min_df(50)).contains("at least 50"));
+}

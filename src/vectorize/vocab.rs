@@ -1,0 +1,263 @@
+//! The vocabulary: terms, features (unigrams and bigrams) and their idf.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{TfIdf, TfIdfParams};
+use crate::text::{Analyzer, DropReason};
+use crate::{Error, Result};
+
+/// "No feature" in [`Vocab::unigram`].
+pub(super) const NONE: u32 = u32::MAX;
+
+/// What a surface form maps to in the cache: a term id, or one of three
+/// markers packed above the largest possible term id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Slot(u32);
+
+const UNKNOWN: u32 = u32::MAX;
+const DROP_KEEP: u32 = u32::MAX - 1;
+const DROP_BREAK: u32 = u32::MAX - 2;
+/// Term ids stay below the markers.
+const MAX_TERMS: usize = (u32::MAX - 3) as usize;
+
+impl Slot {
+    pub(super) fn dropped(reason: DropReason) -> Slot {
+        Slot(if reason.breaks_bigrams() {
+            DROP_BREAK
+        } else {
+            DROP_KEEP
+        })
+    }
+
+    #[inline]
+    pub(super) fn term(self) -> Option<u32> {
+        (self.0 < DROP_BREAK).then_some(self.0)
+    }
+
+    #[inline]
+    pub(super) fn is_unknown(self) -> bool {
+        self.0 == UNKNOWN
+    }
+
+    #[inline]
+    pub(super) fn breaks_bigrams(self) -> bool {
+        self.0 == DROP_BREAK
+    }
+}
+
+/// The bigram key of two term ids: no string is built per bigram.
+#[inline]
+pub(super) fn pair(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// Terms and features of a fitted vectorizer.
+///
+/// Hashing: the maps use foldhash with a per-process random seed. Term keys
+/// come from the training corpus, but the transform cache is keyed by words of
+/// untrusted input, so a seeded hasher keeps crafted collisions impractical
+/// while staying several times faster than SipHash on these short keys.
+#[derive(Debug, Clone)]
+pub(super) struct Vocab {
+    /// Terms needed by some feature, sorted.
+    terms: Vec<Box<str>>,
+    term_ids: foldhash::HashMap<Box<str>, u32>,
+    /// Per term id: its unigram feature, or [`NONE`] (a term kept only for bigrams).
+    pub(super) unigram: Vec<u32>,
+    /// [`pair`] of term ids → bigram feature.
+    pub(super) bigram: foldhash::HashMap<u64, u32>,
+    /// Per feature: its term ids (the second is [`NONE`] for a unigram).
+    features: Vec<(u32, u32)>,
+    pub(super) idf: Vec<f32>,
+    pub(super) n_docs: usize,
+}
+
+/// Document frequency and total count of one candidate feature.
+#[derive(Default, Clone, Copy)]
+struct Freq {
+    df: usize,
+    total: usize,
+}
+
+impl Vocab {
+    /// Learns features from `docs` with the full analyzer (fitting is not the
+    /// hot path; a test checks that the cached transform path agrees with it).
+    pub(super) fn fit<S: AsRef<str> + Sync>(
+        analyzer: &Analyzer,
+        params: &TfIdfParams,
+        docs: &[S],
+    ) -> Result<Vocab> {
+        // Per document: (feature text, count), analysed on all cores, merged in order.
+        let per_doc: Vec<HashMap<String, usize>> = docs
+            .par_iter()
+            .map(|d| {
+                let analysis = analyzer.analyze(d.as_ref());
+                let mut counts: HashMap<String, usize> = HashMap::new();
+                for term in analysis.terms() {
+                    *counts.entry(term.to_string()).or_default() += 1;
+                }
+                for b in analysis.bigrams {
+                    *counts.entry(b.term).or_default() += 1;
+                }
+                counts
+            })
+            .collect();
+        let mut freqs: HashMap<String, Freq> = HashMap::new();
+        for counts in per_doc {
+            for (name, n) in counts {
+                let f = freqs.entry(name).or_default();
+                f.df += 1;
+                f.total += n;
+            }
+        }
+        let n_docs = docs.len();
+        let max_df = (f64::from(params.max_df) * n_docs as f64).floor() as usize;
+        let mut kept: Vec<(String, Freq)> = freqs
+            .into_iter()
+            .filter(|(_, f)| f.df >= params.min_df && f.df <= max_df.max(1))
+            .collect();
+        if let Some(max) = params.max_features {
+            kept.sort_unstable_by(|a, b| b.1.total.cmp(&a.1.total).then_with(|| a.0.cmp(&b.0)));
+            kept.truncate(max);
+        }
+        if kept.is_empty() {
+            return Err(Error::EmptyInput(format!(
+                "no term occurs in at least {} of the {n_docs} documents",
+                params.min_df
+            )));
+        }
+        kept.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let idf = kept
+            .iter()
+            .map(|(_, f)| (((1 + n_docs) as f64 / (1 + f.df) as f64).ln() + 1.0) as f32)
+            .collect();
+        let names: Vec<String> = kept.into_iter().map(|(name, _)| name).collect();
+        Vocab::from_names(&names, idf, n_docs)
+    }
+
+    /// Rebuilds the maps from feature names ("term" or "term term") and their idf.
+    fn from_names(names: &[String], idf: Vec<f32>, n_docs: usize) -> Result<Vocab> {
+        let bad = |reason: String| Error::InvalidParam {
+            name: "vocabulary",
+            reason,
+        };
+        if names.len() != idf.len() {
+            return Err(bad(format!(
+                "{} features but {} idf weights",
+                names.len(),
+                idf.len()
+            )));
+        }
+        if let Some(w) = idf.iter().find(|w| !(w.is_finite() && **w > 0.0)) {
+            return Err(bad(format!("idf weight {w} is not a positive number")));
+        }
+        let mut terms: Vec<&str> = names.iter().flat_map(|n| n.split(' ')).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        if terms.len() > MAX_TERMS {
+            return Err(bad(format!(
+                "{} terms is more than a vocabulary can hold",
+                terms.len()
+            )));
+        }
+        let terms: Vec<Box<str>> = terms.into_iter().map(Box::from).collect();
+        let mut term_ids = foldhash::HashMap::default();
+        for (i, t) in terms.iter().enumerate() {
+            term_ids.insert(t.clone(), i as u32);
+        }
+        let mut unigram = vec![NONE; terms.len()];
+        let mut bigram = foldhash::HashMap::default();
+        let mut features = Vec::with_capacity(names.len());
+        for (f, name) in names.iter().enumerate() {
+            let f = f as u32;
+            let mut parts = name.split(' ');
+            let (a, b, rest) = (parts.next(), parts.next(), parts.next());
+            let id = |t: &str| term_ids.get(t).copied().filter(|_| !t.is_empty());
+            match (a.and_then(id), b.map(id), rest) {
+                (Some(a), None, None) => {
+                    if unigram[a as usize] != NONE {
+                        return Err(bad(format!("feature `{name}` appears twice")));
+                    }
+                    unigram[a as usize] = f;
+                    features.push((a, NONE));
+                }
+                (Some(a), Some(Some(b)), None) => {
+                    if bigram.insert(pair(a, b), f).is_some() {
+                        return Err(bad(format!("feature `{name}` appears twice")));
+                    }
+                    features.push((a, b));
+                }
+                _ => {
+                    return Err(bad(format!(
+                        "feature `{name}` is neither a term nor two terms"
+                    )))
+                }
+            }
+        }
+        Ok(Vocab {
+            terms,
+            term_ids,
+            unigram,
+            bigram,
+            features,
+            idf,
+            n_docs,
+        })
+    }
+
+    /// The cache slot of a normalised term.
+    pub(super) fn slot_of_term(&self, term: &str) -> Slot {
+        Slot(self.term_ids.get(term).copied().unwrap_or(UNKNOWN))
+    }
+
+    pub(super) fn feature_name(&self, feature: u32) -> Option<String> {
+        let &(a, b) = self.features.get(feature as usize)?;
+        let a = &self.terms[a as usize];
+        Some(if b == NONE {
+            a.to_string()
+        } else {
+            format!("{a} {}", self.terms[b as usize])
+        })
+    }
+}
+
+/// The serialised form of a fitted vectorizer: settings, feature names, idf.
+#[derive(Serialize, Deserialize)]
+pub(super) struct TfIdfData {
+    params: TfIdfParams,
+    n_docs: usize,
+    features: Vec<String>,
+    idf: Vec<f32>,
+}
+
+impl From<TfIdf> for TfIdfData {
+    fn from(t: TfIdf) -> TfIdfData {
+        let features = (0..t.vocab.features.len() as u32)
+            .filter_map(|f| t.vocab.feature_name(f))
+            .collect();
+        TfIdfData {
+            params: t.params,
+            n_docs: t.vocab.n_docs,
+            features,
+            idf: t.vocab.idf,
+        }
+    }
+}
+
+impl TryFrom<TfIdfData> for TfIdf {
+    type Error = Error;
+
+    fn try_from(d: TfIdfData) -> Result<TfIdf> {
+        d.params.check()?;
+        let analyzer = d.params.analyzer.build()?;
+        let vocab = Vocab::from_names(&d.features, d.idf, d.n_docs)?;
+        Ok(TfIdf {
+            params: d.params,
+            analyzer,
+            vocab,
+        })
+    }
+}
