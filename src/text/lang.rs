@@ -66,12 +66,44 @@ const EN_MARKERS: &[&str] = &[
     "an", "this", "that", "be", "who", "what", "at", "from", "have", "us", "it", "or", "by",
 ];
 
-/// Counts marker words over the first `limit` words and votes; ties and
-/// texts with no marker at all go to `default`.
+/// A short ASCII word packed into an integer, lowercased: marker lookups
+/// hash one `u64` instead of comparing strings.
+fn pack(word: &[u8]) -> Option<u64> {
+    if word.is_empty() || word.len() > 5 {
+        return None;
+    }
+    let mut key = 0u64;
+    for &b in word {
+        if !b.is_ascii_alphabetic() {
+            return None;
+        }
+        key = (key << 8) | u64::from(b.to_ascii_lowercase());
+    }
+    Some(key)
+}
+
+/// Packed marker → +1 for French, -1 for English.
+static MARKERS: std::sync::LazyLock<foldhash::HashMap<u64, i8>> = std::sync::LazyLock::new(|| {
+    let mut m = foldhash::HashMap::default();
+    for (list, vote) in [(FR_MARKERS, 1i8), (EN_MARKERS, -1)] {
+        for w in list {
+            if let Some(k) = pack(w.as_bytes()) {
+                *m.entry(k).or_insert(0) += vote;
+            }
+        }
+    }
+    m
+});
+
+/// Counts marker words and votes; ties and texts with no marker at all go
+/// to the default language.
 pub(crate) struct LangVote {
     fr: u32,
     en: u32,
 }
+
+/// Once one language leads by this many markers, more words will not change the answer.
+const DECISIVE_LEAD: u32 = 15;
 
 impl LangVote {
     pub(crate) fn new() -> LangVote {
@@ -81,22 +113,19 @@ impl LangVote {
     /// Counts one word (any case; only short ASCII words can be markers).
     #[inline]
     pub(crate) fn add(&mut self, word: &str) {
-        let b = word.as_bytes();
-        if b.is_empty() || b.len() > 5 || !b.is_ascii() {
-            return;
+        if let Some(&vote) = pack(word.as_bytes()).and_then(|k| MARKERS.get(&k)) {
+            match vote {
+                1 => self.fr += 1,
+                -1 => self.en += 1,
+                _ => {}
+            }
         }
-        let mut buf = [0u8; 5];
-        for (d, s) in buf.iter_mut().zip(b) {
-            *d = s.to_ascii_lowercase();
-        }
-        let lower = &buf[..b.len()];
-        // Both lists are tiny: a linear scan over byte slices beats hashing here.
-        if FR_MARKERS.iter().any(|m| m.as_bytes() == lower) {
-            self.fr += 1;
-        }
-        if EN_MARKERS.iter().any(|m| m.as_bytes() == lower) {
-            self.en += 1;
-        }
+    }
+
+    /// True once the vote cannot reasonably turn.
+    #[inline]
+    pub(crate) fn decided(&self) -> bool {
+        self.fr.abs_diff(self.en) >= DECISIVE_LEAD
     }
 
     /// Counts a French elision (`l'`, `d'`, `qu'`): French for sure.

@@ -170,6 +170,9 @@ impl Analyzer {
                 SegmentKind::Dropped(DropReason::Elision) => vote.add_elision(),
                 SegmentKind::Dropped(_) => {}
             }
+            if vote.decided() {
+                break;
+            }
         }
         vote.result(self.params.default_lang)
     }

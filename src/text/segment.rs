@@ -109,6 +109,10 @@ const MARKER_LETTERS: &[u8] = b"hfmwxdn";
 fn is_word_char(c: char) -> bool {
     if c.is_ascii() {
         c.is_ascii_alphanumeric()
+    } else if ('\u{C0}'..='\u{24F}').contains(&c) {
+        // Latin-1 and Latin Extended letters, the accents of French text,
+        // without the Unicode table lookup; × and ÷ are the only non-letters.
+        c != '\u{D7}' && c != '\u{F7}'
     } else {
         // U+02BC (ʼ) is a letter to Unicode but an apostrophe in French text.
         (c.is_alphanumeric() && c != '\u{02BC}') || is_combining_mark(c)
@@ -209,24 +213,32 @@ pub fn segment(text: &str, out: &mut Vec<Segment>) {
                 continue;
             }
         }
-        // A chunk: up to the next whitespace.
+        // A chunk: up to the next whitespace. Most chunks are a plain word
+        // (word characters only): those skip the piece-by-piece rules.
         let start = i;
+        let mut plain = true;
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
                 if b.is_ascii_whitespace() {
                     break;
                 }
+                plain &= b.is_ascii_alphanumeric();
                 i += 1;
             } else {
                 let c = text[i..].chars().next().unwrap_or(' ');
                 if c.is_whitespace() {
                     break;
                 }
+                plain &= is_word_char(c);
                 i += c.len_utf8();
             }
         }
-        segment_chunk(text, start, i, &mut pieces, out, &mut pending_break);
+        if plain {
+            flush_word(text, start, i, out, &mut pending_break);
+        } else {
+            segment_chunk(text, start, i, &mut pieces, out, &mut pending_break);
+        }
     }
 }
 
@@ -241,8 +253,17 @@ fn segment_chunk(
     let chunk = &text[cs..ce];
     pieces.clear();
     let mut run_start: Option<usize> = None;
-    for (off, c) in chunk.char_indices() {
-        if is_word_char(c) {
+    let bytes = chunk.as_bytes();
+    let mut off = 0;
+    while off < bytes.len() {
+        // ASCII fast path; decode a char only for non-ASCII bytes.
+        let (is_word, len) = if bytes[off] < 0x80 {
+            (bytes[off].is_ascii_alphanumeric(), 1)
+        } else {
+            let c = chunk[off..].chars().next().unwrap_or(' ');
+            (is_word_char(c), c.len_utf8())
+        };
+        if is_word {
             if run_start.is_none() {
                 run_start = Some(cs + off);
             }
@@ -252,6 +273,7 @@ fn segment_chunk(
                 end: cs + off,
             });
         }
+        off += len;
     }
     if let Some(s) = run_start {
         pieces.push(Piece { start: s, end: ce });
@@ -475,15 +497,17 @@ fn flush_word(
     pending_break: &mut bool,
 ) {
     let word = &text[start..end];
-    let first = word.chars().next().unwrap_or(' ');
-    let kind = if first.is_numeric() {
+    let b = word.as_bytes();
+    let (starts_with_digit, single) = if b[0] < 0x80 {
+        (b[0].is_ascii_digit(), b.len() == 1)
+    } else {
+        let first = word.chars().next().unwrap_or(' ');
+        let mut letters = word.chars().filter(|c| !is_combining_mark(*c));
+        (first.is_numeric(), letters.nth(1).is_none())
+    };
+    let kind = if starts_with_digit {
         SegmentKind::Dropped(DropReason::Number)
-    } else if word
-        .chars()
-        .filter(|c| !is_combining_mark(*c))
-        .nth(1)
-        .is_none()
-    {
+    } else if single {
         SegmentKind::Dropped(DropReason::TooShort)
     } else {
         SegmentKind::Word
@@ -492,17 +516,16 @@ fn flush_word(
 }
 
 fn is_url(chunk: &str) -> bool {
-    let trimmed = chunk.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let head = trimmed.get(..8).unwrap_or(trimmed).to_ascii_lowercase();
-    head.starts_with("http://")
-        || head.starts_with("https://")
-        || head.starts_with("www.")
-        || chunk.contains("://")
+    let t = chunk
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .as_bytes();
+    let starts = |p: &[u8]| t.len() >= p.len() && t[..p.len()].eq_ignore_ascii_case(p);
+    starts(b"www.") || (chunk.as_bytes().contains(&b':') && chunk.contains("://"))
 }
 
 fn is_email(core: &str) -> bool {
-    match core.find('@') {
-        Some(at) => at > 0 && core[at + 1..].contains('.'),
+    match core.bytes().position(|b| b == b'@') {
+        Some(at) => at > 0 && core.as_bytes()[at + 1..].contains(&b'.'),
         None => false,
     }
 }

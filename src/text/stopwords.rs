@@ -73,7 +73,7 @@ const EN: &[&str] = &[
     "i'd", "i'll", "i'm", "i've", "if", "in", "into", "is", "isn't", "it", "it's", "its", "itself",
     "just", "let's", "may", "me", "might", "more", "most", "must", "mustn't", "my", "myself", "no",
     "nor", "not", "of", "off", "on", "once", "only", "or", "other", "ought", "our", "ours", "ourselves",
-    "out", "over", "own", "same", "shall", "shan't", "she", "she'd", "she'll", "she's", "should",
+    "out", "over", "same", "shall", "shan't", "she", "she'd", "she'll", "she's", "should",
     "shouldn't", "so", "some", "such", "than", "that", "that's", "the", "their", "theirs", "them",
     "themselves", "then", "there", "there's", "these", "they", "they'd", "they'll", "they're",
     "they've", "this", "those", "through", "to", "too", "under", "until", "up", "upon", "us", "very",

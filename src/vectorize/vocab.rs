@@ -12,20 +12,43 @@ use crate::{Error, Result};
 /// "No feature" in [`Vocab::unigram`].
 pub(super) const NONE: u32 = u32::MAX;
 
-/// What a surface form maps to in the cache: a term id, or one of three
-/// markers packed above the largest possible term id.
+/// What a surface form maps to in the cache: everything the transform needs
+/// to know about a word without touching another table — its term id (or one
+/// of three markers above the largest term id), its unigram feature, and
+/// whether the term starts or ends any bigram feature at all (most adjacent
+/// pairs cannot be a feature, and skipping their lookup saves a cache miss).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) struct Slot(u32);
+pub(super) struct Slot {
+    term: u32,
+    /// The unigram feature in the low 30 bits, [`LEFT`] and [`RIGHT`] above:
+    /// eight bytes in all keep cache entries small.
+    unigram_sides: u32,
+}
 
 const UNKNOWN: u32 = u32::MAX;
 const DROP_KEEP: u32 = u32::MAX - 1;
 const DROP_BREAK: u32 = u32::MAX - 2;
 /// Term ids stay below the markers.
 const MAX_TERMS: usize = (u32::MAX - 3) as usize;
+/// The term is the first of some bigram feature.
+const LEFT: u32 = 1 << 30;
+/// The term is the second of some bigram feature.
+const RIGHT: u32 = 1 << 31;
+/// Unigram feature ids fit below the side bits; [`NONE`] maps to all ones there.
+const FEATURE_MASK: u32 = LEFT - 1;
+/// Feature ids must stay below the mask.
+const MAX_FEATURES: usize = FEATURE_MASK as usize;
 
 impl Slot {
+    fn marker(term: u32) -> Slot {
+        Slot {
+            term,
+            unigram_sides: FEATURE_MASK,
+        }
+    }
+
     pub(super) fn dropped(reason: DropReason) -> Slot {
-        Slot(if reason.breaks_bigrams() {
+        Slot::marker(if reason.breaks_bigrams() {
             DROP_BREAK
         } else {
             DROP_KEEP
@@ -34,17 +57,34 @@ impl Slot {
 
     #[inline]
     pub(super) fn term(self) -> Option<u32> {
-        (self.0 < DROP_BREAK).then_some(self.0)
+        (self.term < DROP_BREAK).then_some(self.term)
     }
 
     #[inline]
     pub(super) fn is_unknown(self) -> bool {
-        self.0 == UNKNOWN
+        self.term == UNKNOWN
     }
 
     #[inline]
     pub(super) fn breaks_bigrams(self) -> bool {
-        self.0 == DROP_BREAK
+        self.term == DROP_BREAK
+    }
+
+    /// The term's unigram feature, if it has one.
+    #[inline]
+    pub(super) fn unigram(self) -> Option<u32> {
+        let f = self.unigram_sides & FEATURE_MASK;
+        (f != FEATURE_MASK).then_some(f)
+    }
+
+    #[inline]
+    pub(super) fn starts_bigram(self) -> bool {
+        self.unigram_sides & LEFT != 0
+    }
+
+    #[inline]
+    pub(super) fn ends_bigram(self) -> bool {
+        self.unigram_sides & RIGHT != 0
     }
 }
 
@@ -66,7 +106,9 @@ pub(super) struct Vocab {
     terms: Vec<Box<str>>,
     term_ids: foldhash::HashMap<Box<str>, u32>,
     /// Per term id: its unigram feature, or [`NONE`] (a term kept only for bigrams).
-    pub(super) unigram: Vec<u32>,
+    unigram: Vec<u32>,
+    /// Per term id: [`LEFT`] | [`RIGHT`], the sides of bigram features it takes.
+    sides: Vec<u32>,
     /// [`pair`] of term ids → bigram feature.
     pub(super) bigram: foldhash::HashMap<u64, u32>,
     /// Per feature: its term ids (the second is [`NONE`] for a unigram).
@@ -157,6 +199,12 @@ impl Vocab {
         let mut terms: Vec<&str> = names.iter().flat_map(|n| n.split(' ')).collect();
         terms.sort_unstable();
         terms.dedup();
+        if names.len() > MAX_FEATURES {
+            return Err(bad(format!(
+                "{} features is more than a vocabulary can hold",
+                names.len()
+            )));
+        }
         if terms.len() > MAX_TERMS {
             return Err(bad(format!(
                 "{} terms is more than a vocabulary can hold",
@@ -169,6 +217,7 @@ impl Vocab {
             term_ids.insert(t.clone(), i as u32);
         }
         let mut unigram = vec![NONE; terms.len()];
+        let mut sides = vec![0u32; terms.len()];
         let mut bigram = foldhash::HashMap::default();
         let mut features = Vec::with_capacity(names.len());
         for (f, name) in names.iter().enumerate() {
@@ -188,6 +237,8 @@ impl Vocab {
                     if bigram.insert(pair(a, b), f).is_some() {
                         return Err(bad(format!("feature `{name}` appears twice")));
                     }
+                    sides[a as usize] |= LEFT;
+                    sides[b as usize] |= RIGHT;
                     features.push((a, b));
                 }
                 _ => {
@@ -201,6 +252,7 @@ impl Vocab {
             terms,
             term_ids,
             unigram,
+            sides,
             bigram,
             features,
             idf,
@@ -210,7 +262,13 @@ impl Vocab {
 
     /// The cache slot of a normalised term.
     pub(super) fn slot_of_term(&self, term: &str) -> Slot {
-        Slot(self.term_ids.get(term).copied().unwrap_or(UNKNOWN))
+        match self.term_ids.get(term) {
+            Some(&id) => Slot {
+                term: id,
+                unigram_sides: (self.unigram[id as usize] & FEATURE_MASK) | self.sides[id as usize],
+            },
+            None => Slot::marker(UNKNOWN),
+        }
     }
 
     pub(super) fn feature_name(&self, feature: u32) -> Option<String> {
