@@ -14,6 +14,20 @@ pub enum Error {
         /// What was wrong and what is expected.
         reason: String,
     },
+    /// A role id that is not one of the seven.
+    #[error("unknown role `{0}`; choose from pm, po, pmm, ai-pm, data-pm, product-ops, other")]
+    UnknownRole(String),
+    /// A line of a labelled file could not be read.
+    #[error("line {line}: {reason}")]
+    Parse {
+        /// 1-based line number.
+        line: usize,
+        /// What was wrong with it.
+        reason: String,
+    },
+    /// A labelled file breaks the corpus rules; one message per problem.
+    #[error("{} problem(s) in the labelled data:\n  {}", .0.len(), .0.join("\n  "))]
+    Corpus(Vec<String>),
     /// Fitting needs data that was not given.
     #[error("cannot fit: {0}")]
     EmptyInput(String),

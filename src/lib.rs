@@ -21,11 +21,15 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod corpus;
 mod error;
+mod roles;
 pub mod text;
 pub mod vectorize;
 
+pub use corpus::{Corpus, CorpusRules, LabelledPosting};
 pub use error::{Error, Result};
+pub use roles::Role;
 pub use text::{Analysis, Analyzer, AnalyzerParams, DropReason, Lang, Outcome, Token};
 pub use vectorize::{Scratch, SparseVec, TfIdf, TfIdfParams};
 
