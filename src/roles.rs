@@ -126,7 +126,10 @@ mod tests {
     #[test]
     fn serde_uses_the_ids() {
         assert_eq!(serde_json::to_string(&Role::AiPm).unwrap(), "\"ai-pm\"");
-        assert_eq!(serde_json::from_str::<Role>("\"product-ops\"").unwrap(), Role::ProductOps);
+        assert_eq!(
+            serde_json::from_str::<Role>("\"product-ops\"").unwrap(),
+            Role::ProductOps
+        );
         assert!(serde_json::from_str::<Role>("\"PM\"").is_err());
     }
 }

@@ -127,7 +127,9 @@ fn hash_of<T: Hash>(t: &T) -> u64 {
 
 fn mentions_backlog(text: &str) -> bool {
     let lower = text.to_lowercase();
-    ["backlog", "jira", "sprint"].iter().any(|w| lower.contains(w))
+    ["backlog", "jira", "sprint"]
+        .iter()
+        .any(|w| lower.contains(w))
 }
 
 impl Corpus {
@@ -138,7 +140,11 @@ impl Corpus {
         for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
             let line = i + 1;
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-            let raw = if line == 1 { raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw) } else { raw };
+            let raw = if line == 1 {
+                raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+            } else {
+                raw
+            };
             let text = std::str::from_utf8(raw).map_err(|e| Error::Parse {
                 line,
                 reason: format!("not UTF-8 (invalid byte at column {})", e.valid_up_to() + 1),
@@ -146,10 +152,11 @@ impl Corpus {
             if text.trim().is_empty() {
                 continue;
             }
-            let posting: LabelledPosting = serde_json::from_str(text).map_err(|e| Error::Parse {
-                line,
-                reason: json_reason(&e),
-            })?;
+            let posting: LabelledPosting =
+                serde_json::from_str(text).map_err(|e| Error::Parse {
+                    line,
+                    reason: json_reason(&e),
+                })?;
             corpus.postings.push(posting);
             corpus.lines.push(line);
         }
@@ -176,7 +183,8 @@ impl Corpus {
             *s.per_label_lang.entry((p.label, p.lang)).or_default() += 1;
             *s.per_lang.entry(p.lang).or_default() += 1;
             s.backlog_managers += usize::from(p.backlog_manager);
-            s.pm_mentioning_backlog += usize::from(p.label == Role::Pm && mentions_backlog(&p.text));
+            s.pm_mentioning_backlog +=
+                usize::from(p.label == Role::Pm && mentions_backlog(&p.text));
         }
         s
     }
@@ -191,7 +199,11 @@ impl Corpus {
             if p.id.trim().is_empty() {
                 problems.push(format!("line {}: empty id", self.lines[i]));
             } else if let Some(&j) = first_line_of_id.get(p.id.as_str()) {
-                problems.push(format!("{}: id already used on line {}", at(i), self.lines[j]));
+                problems.push(format!(
+                    "{}: id already used on line {}",
+                    at(i),
+                    self.lines[j]
+                ));
             } else {
                 first_line_of_id.insert(&p.id, i);
             }
@@ -215,13 +227,17 @@ impl Corpus {
                 ));
             }
         }
-        problems.extend(self.near_duplicates(rules.max_jaccard).into_iter().map(|(i, j, sim)| {
-            format!(
-                "{}: near-duplicate of {} (Jaccard {sim:.2} of word 5-grams)",
-                at(j),
-                at(i)
-            )
-        }));
+        problems.extend(
+            self.near_duplicates(rules.max_jaccard)
+                .into_iter()
+                .map(|(i, j, sim)| {
+                    format!(
+                        "{}: near-duplicate of {} (Jaccard {sim:.2} of word 5-grams)",
+                        at(j),
+                        at(i)
+                    )
+                }),
+        );
         if rules.no_shared_paragraphs {
             problems.extend(self.shared_paragraphs().into_iter().map(|(i, j, para)| {
                 format!("{}: shares a paragraph with {}: \"{para}\"", at(j), at(i))
@@ -231,7 +247,9 @@ impl Corpus {
         for (&role, &min) in &rules.min_per_label {
             let n = stats.per_label.get(&role).copied().unwrap_or(0);
             if n < min {
-                problems.push(format!("label `{role}` has {n} postings; at least {min} are needed"));
+                problems.push(format!(
+                    "label `{role}` has {n} postings; at least {min} are needed"
+                ));
             }
         }
         if stats.backlog_managers < rules.min_backlog_managers {
@@ -321,7 +339,9 @@ impl Corpus {
                     continue;
                 }
                 match first.get(&hash_of(&w)) {
-                    Some(&i) if i != j => found.push((i, j, para.trim().chars().take(60).collect())),
+                    Some(&i) if i != j => {
+                        found.push((i, j, para.trim().chars().take(60).collect()))
+                    }
                     Some(_) => {}
                     None => {
                         first.insert(hash_of(&w), j);

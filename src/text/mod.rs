@@ -6,6 +6,7 @@
 //! through a cache (see [`crate::vectorize`]).
 
 mod lang;
+mod mask;
 mod normalize;
 mod segment;
 mod stopwords;
@@ -32,6 +33,9 @@ pub struct AnalyzerParams {
     pub default_lang: Lang,
     /// Also emit bigrams of adjacent terms (defaults to `true`).
     pub bigrams: bool,
+    /// Drop product-role names (`Product Manager`, `PO`, `chef de produit`…)
+    /// so that only duties count (defaults to `true`).
+    pub mask_role_names: bool,
     /// Rules version, [`ANALYZER_RULES`] for new settings.
     pub rules: u32,
 }
@@ -41,6 +45,7 @@ impl Default for AnalyzerParams {
         AnalyzerParams {
             default_lang: Lang::Fr,
             bigrams: true,
+            mask_role_names: true,
             rules: ANALYZER_RULES,
         }
     }
@@ -56,6 +61,12 @@ impl AnalyzerParams {
     /// Emits bigrams of adjacent terms or not (defaults to `true`).
     pub fn bigrams(mut self, bigrams: bool) -> AnalyzerParams {
         self.bigrams = bigrams;
+        self
+    }
+
+    /// Drops product-role names or not (defaults to `true`).
+    pub fn mask_role_names(mut self, mask: bool) -> AnalyzerParams {
+        self.mask_role_names = mask;
         self
     }
 
@@ -163,6 +174,9 @@ impl Analyzer {
     /// Segments `text` into `segments` and detects its language.
     pub(crate) fn segment(&self, text: &str, segments: &mut Vec<Segment>) -> Lang {
         segment::segment(text, segments);
+        if self.params.mask_role_names {
+            mask::mask_role_names(text, segments);
+        }
         let mut vote = LangVote::new();
         for s in segments.iter().take(LANG_VOTE_WORDS) {
             match s.kind {

@@ -6,7 +6,7 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 use super::segment::DropReason;
-use super::stopwords::{ACRONYMS, ALIASES, EN_STOP_WORDS, FR_STOP_WORDS};
+use super::stopwords::{ACRONYMS, ALIASES, EN_STOP_WORDS, FR_STOP_WORDS, LOANWORDS};
 use super::Lang;
 
 /// The per-language stemmers, built once.
@@ -120,7 +120,14 @@ pub(crate) fn normalize_word(
     if is_stop {
         return Err(DropReason::StopWord);
     }
-    let stem = stemmers.get(lang).stem(lower);
+    // English product words inside French text are stemmed as English, so
+    // "roadmaps" or "users" in a French posting meet the English postings.
+    let stem_lang = if lang == Lang::Fr && LOANWORDS.contains(lower) {
+        Lang::En
+    } else {
+        lang
+    };
+    let stem = stemmers.get(stem_lang).stem(lower);
     fold_accents_into(&stem, term);
     if term.chars().nth(1).is_none() {
         return Err(DropReason::TooShort);
@@ -215,6 +222,24 @@ mod tests {
     fn shouted_words_are_normal_words() {
         assert_eq!(norm("RECHERCHONS", Lang::Fr), norm("recherchons", Lang::Fr));
         assert_eq!(norm("VOUS", Lang::Fr), Err(DropReason::StopWord));
+    }
+
+    #[test]
+    fn english_loanwords_in_french_meet_the_english_terms() {
+        for w in [
+            "roadmaps",
+            "users",
+            "stakeholders",
+            "data",
+            "insights",
+            "delivery",
+        ] {
+            assert_eq!(norm(w, Lang::Fr), norm(w, Lang::En), "{w}");
+        }
+        assert_ne!(
+            norm("utilisateurs", Lang::Fr),
+            norm("utilisateurs", Lang::En)
+        );
     }
 
     #[test]

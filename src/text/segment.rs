@@ -28,6 +28,9 @@ pub enum DropReason {
     Elision,
     /// A single letter left over by punctuation.
     TooShort,
+    /// A product role's name (`Product Manager`, `PO`, `chef de produit`):
+    /// the duties, not the name, say what the role is.
+    RoleName,
 }
 
 impl DropReason {
@@ -42,6 +45,7 @@ impl DropReason {
             DropReason::GenderSuffix => "gender suffix",
             DropReason::Elision => "elision",
             DropReason::TooShort => "too short",
+            DropReason::RoleName => "role name",
         }
     }
 

@@ -34,6 +34,9 @@ pub(crate) static EN_STOP_WORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::n
 /// Acronyms kept whole and unstemmed; those that are also stop words (`AI`,
 /// `IT`) are kept only when written in capitals.
 pub(crate) static ACRONYMS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(ACRONYM_LIST));
+/// English product vocabulary common in French postings (franglais), stemmed
+/// as English whatever the posting's language.
+pub(crate) static LOANWORDS: LazyLock<WordSet> = LazyLock::new(|| WordSet::new(LOANWORDS_LIST));
 /// Acronyms that name the same thing in both languages, mapped to one term.
 pub(crate) static ALIASES: LazyLock<HashMap<&'static str, &'static str>> =
     LazyLock::new(|| [("ia", "ai"), ("rgpd", "gdpr")].into_iter().collect());
@@ -90,4 +93,22 @@ const ACRONYM_LIST: &[&str] = &[
     "cdd", "rh", "hr", "sql", "mvp", "roi", "nps", "poc", "sla", "cto", "cpo", "ceo", "vp", "moa", "moe",
     "amoa", "safe", "rag", "genai", "mlops", "etl", "elt", "dsi", "esn", "smb", "sme", "pme", "eti",
     "arr", "mrr", "cac", "ltv", "aws", "gcp", "rpa", "ocr", "cv", "ab", "rd",
+];
+
+#[rustfmt::skip]
+const LOANWORDS_LIST: &[&str] = &[
+    "data", "product", "products", "roadmap", "roadmaps", "backlog", "backlogs", "discovery", "delivery",
+    "marketing", "design", "designer", "designers", "business", "growth", "feedback", "feedbacks", "insight",
+    "insights", "stakeholder", "stakeholders", "user", "users", "story", "stories", "sprint", "sprints",
+    "squad", "squads", "team", "teams", "market", "pricing", "launch", "launches", "owner", "ownership",
+    "framework", "frameworks", "dashboard", "dashboards", "analytics", "platform", "platforms", "feature",
+    "features", "release", "releases", "retention", "onboarding", "churn", "engagement", "customer",
+    "customers", "research", "tracking", "testing", "tests", "experiment", "experiments", "experimentation",
+    "workshop", "workshops", "lead", "leads", "leader", "leadership", "manager", "managers", "management",
+    "scrum", "agile", "ops", "operations", "insight", "positioning", "messaging", "enablement", "sales",
+    "pipeline", "pipelines", "governance", "quality", "tooling", "tools", "rituals", "playbook", "playbooks",
+    "mindset", "benchmark", "benchmarks", "feedback", "scale", "scaling", "scaleup", "startup", "build",
+    "run", "shipping", "ship", "model", "models", "machine", "learning", "prompt", "prompts", "dataset",
+    "datasets", "fine-tuning", "finetuning", "evaluation", "evals", "driven", "outcome", "outcomes",
+    "impact", "jobs", "journey", "journeys", "persona", "personas", "interviews", "interview",
 ];

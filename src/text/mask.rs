@@ -1,0 +1,105 @@
+//! Masking product-role names, so a posting is judged by its duties.
+//!
+//! "En tant que Product Manager, vous gérez le backlog" must read as backlog
+//! work, not as a Product Manager because it says so. Role names in the body
+//! ("product manager", "PO", "chef de produit", "head of product", "product
+//! ops"…) are therefore dropped before they can become terms; seniority words
+//! ("senior", "lead") and the domain ("data", "IA") stay, since they are not
+//! the role's name.
+
+use super::segment::{DropReason, Segment, SegmentKind};
+
+/// Words that complete a role name after `product` / `produit`.
+const AFTER_PRODUCT: &[&str] = &[
+    "manager",
+    "managers",
+    "owner",
+    "owners",
+    "ops",
+    "operations",
+    "lead",
+    "leads",
+    "director",
+    "directors",
+    "management",
+];
+
+/// Acronyms that name a product role on their own.
+const ROLE_ACRONYMS: &[&str] = &[
+    "pm", "pms", "po", "pos", "pmm", "pmms", "apm", "apms", "gpm", "spm", "ppo", "cpo", "cpos",
+];
+
+/// Is segment `k` a word equal (ASCII case-insensitively) to one of `options`?
+fn word_is(text: &str, segs: &[Segment], k: usize, options: &[&str]) -> bool {
+    segs.get(k).is_some_and(|s| {
+        let w = &text.as_bytes()[s.start as usize..s.end as usize];
+        s.kind == SegmentKind::Word && options.iter().any(|o| w.eq_ignore_ascii_case(o.as_bytes()))
+    })
+}
+
+/// How many word segments from `i` on form a role name (0 if none).
+fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
+    let is = |k: usize, options: &[&str]| word_is(text, segs, k, options);
+    const PRODUIT: &[&str] = &["produit", "produits"];
+    if is(i, &["product", "produit"]) {
+        if is(i + 1, &["ops", "operations"]) && is(i + 2, &["manager", "managers", "lead"]) {
+            return 3;
+        }
+        if is(i + 1, AFTER_PRODUCT) {
+            return 2;
+        }
+        if is(i + 1, &["marketing"]) && is(i + 2, &["manager", "managers", "lead", "director"]) {
+            return 3;
+        }
+    } else if is(
+        i,
+        &[
+            "chef",
+            "cheffe",
+            "chefs",
+            "responsable",
+            "responsables",
+            "directeur",
+            "directrice",
+        ],
+    ) {
+        // chef de produit, responsable produit, directrice du produit.
+        if is(i + 1, PRODUIT) {
+            return 2;
+        }
+        if is(i + 1, &["de", "du"]) && is(i + 2, PRODUIT) {
+            return 3;
+        }
+    } else if is(i, &["head"]) && is(i + 1, &["of"]) && is(i + 2, &["product"]) {
+        return 3;
+    } else if is(i, &["vp"]) && is(i + 1, &["product"]) {
+        return 2;
+    } else if is(i, &["chief"]) && is(i + 1, &["product"]) && is(i + 2, &["officer"]) {
+        return 3;
+    } else if is(i, ROLE_ACRONYMS) {
+        return 1;
+    }
+    0
+}
+
+/// Turns the words of every role name into [`DropReason::RoleName`] drops.
+pub(crate) fn mask_role_names(text: &str, segs: &mut [Segment]) {
+    let mut i = 0;
+    while i < segs.len() {
+        // Cheap filter before any comparison: role names start with one of these letters.
+        let first = text.as_bytes()[segs[i].start as usize].to_ascii_lowercase();
+        let n = if segs[i].kind == SegmentKind::Word && b"pcrdhvsga".contains(&first) {
+            role_name_len(text, segs, i)
+        } else {
+            0
+        };
+        if n == 0 {
+            i += 1;
+            continue;
+        }
+        for s in &mut segs[i..i + n] {
+            s.kind = SegmentKind::Dropped(DropReason::RoleName);
+        }
+        i += n;
+    }
+}
