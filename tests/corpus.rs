@@ -5,7 +5,8 @@ use std::path::Path;
 use rolecheck::{Analyzer, Corpus, CorpusRules, Role};
 
 fn shipped() -> Corpus {
-    Corpus::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/postings.jsonl")).expect("the corpus parses")
+    Corpus::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/postings.jsonl"))
+        .expect("the corpus parses")
 }
 
 #[test]
@@ -20,17 +21,36 @@ fn shipped_corpus_passes_its_checks() {
 fn readme_counts_match_the_file() {
     let corpus = shipped();
     let stats = corpus.stats();
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/README.md"))
+            .unwrap();
     let total = format!("| **total** | **{}** |", stats.postings);
-    assert!(readme.contains(&total), "corpus/README.md should contain `{total}`");
+    assert!(
+        readme.contains(&total),
+        "corpus/README.md should contain `{total}`"
+    );
     for role in Role::ALL {
-        let fr = stats.per_label_lang.get(&(role, Some(rolecheck::Lang::Fr))).copied().unwrap_or(0);
-        let en = stats.per_label_lang.get(&(role, Some(rolecheck::Lang::En))).copied().unwrap_or(0);
+        let fr = stats
+            .per_label_lang
+            .get(&(role, Some(rolecheck::Lang::Fr)))
+            .copied()
+            .unwrap_or(0);
+        let en = stats
+            .per_label_lang
+            .get(&(role, Some(rolecheck::Lang::En)))
+            .copied()
+            .unwrap_or(0);
         let row = format!("| `{}` | {} | {fr} | {en} |", role.id(), fr + en);
-        assert!(readme.contains(&row), "corpus/README.md should contain `{row}`");
+        assert!(
+            readme.contains(&row),
+            "corpus/README.md should contain `{row}`"
+        );
     }
     let bm = format!("backlog managers: **{}**", stats.backlog_managers);
-    assert!(readme.contains(&bm), "corpus/README.md should contain `{bm}`");
+    assert!(
+        readme.contains(&bm),
+        "corpus/README.md should contain `{bm}`"
+    );
 }
 
 #[test]

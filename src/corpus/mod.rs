@@ -324,7 +324,7 @@ impl Corpus {
             })
             .filter(|&(_, _, sim)| sim >= threshold)
             .collect();
-        pairs.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        pairs.sort_by_key(|p| (p.0, p.1));
         pairs
     }
 
