@@ -28,6 +28,12 @@ pub enum Error {
     /// A labelled file breaks the corpus rules; one message per problem.
     #[error("{} problem(s) in the labelled data:\n  {}", .0.len(), .0.join("\n  "))]
     Corpus(Vec<String>),
+    /// A model file is damaged, truncated, of another version, or not a model.
+    #[error("invalid model: {0}")]
+    ModelFormat(String),
+    /// Training failed in the solver.
+    #[error("training failed: {0}")]
+    Training(String),
     /// Fitting needs data that was not given.
     #[error("cannot fit: {0}")]
     EmptyInput(String),

@@ -24,12 +24,14 @@
 
 pub mod corpus;
 mod error;
+pub mod model;
 mod roles;
 pub mod text;
 pub mod vectorize;
 
 pub use corpus::{Corpus, CorpusRules, LabelledPosting};
 pub use error::{Error, Result};
+pub use model::{Classification, Evidence, Model, ModelInfo};
 pub use roles::Role;
 pub use text::{Analysis, Analyzer, AnalyzerParams, DropReason, Lang, Outcome, Token};
 pub use vectorize::{Scratch, SparseVec, TfIdf, TfIdfParams};

@@ -98,3 +98,197 @@ fn unknown_subcommand_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("tokens"));
 }
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("rolecheck-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const BACKLOG_JOB: &str = "En tant que Product Manager, vous gérez le backlog : recueil des demandes métier, \
+    rédaction des user stories et des critères d'acceptation, animation des cérémonies Scrum (sprint planning, \
+    revue, rétro), recette fonctionnelle et suivi des mises en production.";
+
+#[test]
+fn classify_reads_duties_not_the_title_and_highlights_them() {
+    let o = rolecheck(
+        &[
+            "classify",
+            "--title",
+            "Product Manager (H/F)",
+            "--color",
+            "never",
+            BACKLOG_JOB,
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("Product Manager (H/F)"));
+    assert!(
+        lines.next().unwrap().starts_with("Product Owner (po) "),
+        "{out}"
+    );
+    assert!(out.contains("**backlog**"), "{out}");
+    assert!(!out.contains("\x1b["), "no colour when asked for none");
+    let coloured = rolecheck(&["classify", "--color", "always", BACKLOG_JOB], None);
+    assert!(stdout(&coloured).contains("\x1b[1;32mbacklog\x1b[0m"));
+}
+
+#[test]
+fn classify_json_has_probabilities_evidence_and_spans() {
+    let o = rolecheck(&["classify", "--json", "-"], Some(BACKLOG_JOB.as_bytes()));
+    assert!(o.status.success());
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["role"], "po");
+    let probs = v["probabilities"].as_array().unwrap();
+    assert_eq!(probs.len(), 7);
+    let sum: f64 = probs
+        .iter()
+        .map(|p| p["probability"].as_f64().unwrap())
+        .sum();
+    assert!((sum - 1.0).abs() < 1e-4);
+    for e in v["evidence"].as_array().unwrap() {
+        assert!(
+            e["contributions"]["po"].is_number() && e["contributions"]["pm"].is_number(),
+            "{e}"
+        );
+        for s in e["spans"].as_array().unwrap() {
+            let (a, b) = (
+                s["start"].as_u64().unwrap() as usize,
+                s["end"].as_u64().unwrap() as usize,
+            );
+            assert!(BACKLOG_JOB.get(a..b).is_some_and(|w| !w.is_empty()), "{s}");
+        }
+    }
+}
+
+#[test]
+fn missing_or_damaged_model_file_is_a_clear_error() {
+    let dir = temp_dir("badmodel");
+    let missing = dir.join("nope.model");
+    let o = rolecheck(
+        &["classify", "--model", missing.to_str().unwrap(), "text"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nope.model"));
+    let garbage = dir.join("garbage.model");
+    std::fs::write(&garbage, b"\x00\x01binary garbage").unwrap();
+    let o = rolecheck(
+        &["classify", "--model", garbage.to_str().unwrap(), "text"],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("garbage.model") && err.contains("not a rolecheck model"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A small labelled file: the first `per_label` corpus postings of each role.
+fn small_corpus(per_label: usize) -> String {
+    let data = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/corpus/postings.jsonl"
+    ))
+    .unwrap();
+    let mut counts = std::collections::HashMap::new();
+    let mut out = String::new();
+    for line in data.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let n = counts
+            .entry(v["label"].as_str().unwrap().to_string())
+            .or_insert(0);
+        if *n < per_label {
+            *n += 1;
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[test]
+fn train_then_eval_a_small_corpus() {
+    let dir = temp_dir("train");
+    let corpus = dir.join("small.jsonl");
+    std::fs::write(&corpus, small_corpus(8)).unwrap();
+    let model = dir.join("small.model");
+    let o = rolecheck(
+        &[
+            "train",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "-o",
+            model.to_str().unwrap(),
+            "--folds",
+            "2",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = stdout(&o);
+    assert!(
+        out.contains("logistic") && out.contains("naive-bayes") && out.contains("nested CV"),
+        "{out}"
+    );
+    let report = std::fs::read_to_string(dir.join("small.model.report.md")).unwrap();
+    assert!(
+        report.contains("Confusion matrix") && report.contains("| `po` |"),
+        "{report}"
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !stderr.contains("ClassHistogram"),
+        "linfa-bayes debug output leaked: {stderr}"
+    );
+
+    let o = rolecheck(
+        &[
+            "eval",
+            corpus.to_str().unwrap(),
+            "--model",
+            model.to_str().unwrap(),
+            "--json",
+        ],
+        None,
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let scores: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(scores["macro_f1"].as_f64().unwrap() > 0.5);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not held-out"));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn train_refuses_a_bad_corpus_naming_the_line() {
+    let dir = temp_dir("badcorpus");
+    let corpus = dir.join("bad.jsonl");
+    let mut data = small_corpus(2);
+    data.push_str(
+        "{\"id\": \"x\", \"title\": \"t\", \"text\": \"some text\", \"label\": \"pdm\"}\n",
+    );
+    std::fs::write(&corpus, &data).unwrap();
+    let o = rolecheck(
+        &[
+            "train",
+            "--corpus",
+            corpus.to_str().unwrap(),
+            "-o",
+            dir.join("m").to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("line 15: unknown role `pdm`; choose from pm, po"),
+        "{err}"
+    );
+    assert!(!dir.join("m").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -248,6 +248,29 @@ impl TfIdf {
         &self.vocab.idf
     }
 
+    /// Every feature's text, in feature-id order.
+    pub fn feature_names(&self) -> Vec<String> {
+        (0..self.n_features() as u32)
+            .filter_map(|f| self.feature_name(f))
+            .collect()
+    }
+
+    /// Rebuilds a fitted vectorizer from its settings, the number of documents
+    /// it was fitted on, its feature names and their idf (as a model file stores them).
+    pub fn from_parts(
+        params: TfIdfParams,
+        n_docs: usize,
+        features: Vec<String>,
+        idf: Vec<f32>,
+    ) -> Result<TfIdf> {
+        TfIdf::try_from(vocab::TfIdfData {
+            params,
+            n_docs,
+            features,
+            idf,
+        })
+    }
+
     /// A feature's text: a term, or two terms joined by a space for a bigram.
     pub fn feature_name(&self, feature: u32) -> Option<String> {
         self.vocab.feature_name(feature)

@@ -285,10 +285,10 @@ impl Vocab {
 /// The serialised form of a fitted vectorizer: settings, feature names, idf.
 #[derive(Serialize, Deserialize)]
 pub(super) struct TfIdfData {
-    params: TfIdfParams,
-    n_docs: usize,
-    features: Vec<String>,
-    idf: Vec<f32>,
+    pub(super) params: TfIdfParams,
+    pub(super) n_docs: usize,
+    pub(super) features: Vec<String>,
+    pub(super) idf: Vec<f32>,
 }
 
 impl From<TfIdf> for TfIdfData {

@@ -1,0 +1,194 @@
+//! `rolecheck classify`: one posting's role, with the evidence on its own words.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use rolecheck::model::Evidence;
+use rolecheck::Classification;
+use serde::Serialize;
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never: evidence is marked **like this** (for) and ~~like this~~ (against).
+    Never,
+}
+
+/// Arguments of `rolecheck classify`.
+#[derive(Debug, clap::Args)]
+pub struct ClassifyArgs {
+    /// The posting's body, a file holding it, or - for standard input.
+    #[arg(value_name = "TEXT | FILE | -")]
+    input: Option<String>,
+    /// The posting's title, shown with the verdict (the role is read from the duties in the body).
+    #[arg(long, value_name = "TITLE")]
+    title: Option<String>,
+    /// Print the whole verdict as JSON: probabilities, scores, every term's contribution and spans.
+    #[arg(long)]
+    json: bool,
+    /// How many terms to show and highlight on each side.
+    #[arg(long, default_value_t = 8, value_name = "K")]
+    top: usize,
+    /// Colour the highlights.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
+    /// A model file to use instead of the shipped one.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct JsonVerdict<'a> {
+    title: Option<&'a str>,
+    #[serde(flatten)]
+    classification: &'a Classification,
+}
+
+pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
+    let text = super::read_text_arg(args.input.as_deref())?;
+    let model = super::load_model(args.model.as_deref())?;
+    let verdict = model.classify(&text);
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        let json = JsonVerdict {
+            title: args.title.as_deref(),
+            classification: &verdict,
+        };
+        serde_json::to_writer(&mut out, &json)?;
+        writeln!(out)?;
+    } else {
+        let color = match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        write_human(
+            &mut out,
+            args.title.as_deref(),
+            &text,
+            &verdict,
+            args.top,
+            color,
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+const BOLD: &str = "\x1b[1m";
+const FOR: &str = "\x1b[1;32m";
+const AGAINST: &str = "\x1b[2;31m";
+const RESET: &str = "\x1b[0m";
+
+fn write_human(
+    out: &mut impl Write,
+    title: Option<&str>,
+    text: &str,
+    v: &Classification,
+    top: usize,
+    color: bool,
+) -> std::io::Result<()> {
+    let (b, r) = if color { (BOLD, RESET) } else { ("", "") };
+    if let Some(t) = title {
+        writeln!(out, "{b}{t}{r}")?;
+    }
+    writeln!(
+        out,
+        "{b}{} ({}){r} {:.0}%   runner-up: {} ({}) {:.0}%   language: {}",
+        v.role.name(),
+        v.role,
+        v.confidence * 100.0,
+        v.runner_up.role.name(),
+        v.runner_up.role,
+        v.runner_up.probability * 100.0,
+        v.lang
+    )?;
+    let (role, other) = (v.role, v.runner_up.role);
+    let pro: Vec<&Evidence> = v
+        .evidence
+        .iter()
+        .filter(|e| e.push(role, other) > 0.0)
+        .take(top)
+        .collect();
+    let con: Vec<&Evidence> = v
+        .evidence
+        .iter()
+        .rev()
+        .filter(|e| e.push(role, other) < 0.0)
+        .take(top)
+        .collect();
+    if v.evidence.is_empty() {
+        writeln!(
+            out,
+            "no term of this text is known to the model: the verdict is the prior"
+        )?;
+        return Ok(());
+    }
+    let list = |items: &[&Evidence]| {
+        items
+            .iter()
+            .map(|e| format!("{} {:+.2}", e.term, e.push(role, other)))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    writeln!(out, "for {role} over {other}: {}", list(&pro))?;
+    if !con.is_empty() {
+        writeln!(out, "for {other} over {role}: {}", list(&con))?;
+    }
+    writeln!(out)?;
+    write_highlighted(out, text, &pro, &con, color)?;
+    writeln!(out)
+}
+
+/// The text with the spans of `pro` and `con` evidence marked.
+fn write_highlighted(
+    out: &mut impl Write,
+    text: &str,
+    pro: &[&Evidence],
+    con: &[&Evidence],
+    color: bool,
+) -> std::io::Result<()> {
+    // (start, end, is_pro), merged where they overlap; "for" wins over "against".
+    let mut marks: Vec<(usize, usize, bool)> = Vec::new();
+    for (items, is_pro) in [(pro, true), (con, false)] {
+        for e in items {
+            marks.extend(e.spans.iter().map(|s| (s.start, s.end, is_pro)));
+        }
+    }
+    marks.sort_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), !p));
+    let mut merged: Vec<(usize, usize, bool)> = Vec::new();
+    for (s, e, p) in marks {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => {
+                last.1 = last.1.max(e);
+                last.2 |= p;
+            }
+            _ => merged.push((s, e, p)),
+        }
+    }
+    let mut at = 0;
+    for (s, e, p) in merged {
+        out.write_all(&text.as_bytes()[at..s])?;
+        let (open, close) = match (color, p) {
+            (true, true) => (FOR, RESET),
+            (true, false) => (AGAINST, RESET),
+            (false, true) => ("**", "**"),
+            (false, false) => ("~~", "~~"),
+        };
+        write!(out, "{open}{}{close}", &text[s..e])?;
+        at = e;
+    }
+    out.write_all(&text.as_bytes()[at..])?;
+    if !text.ends_with('\n') {
+        writeln!(out)?;
+    }
+    Ok(())
+}

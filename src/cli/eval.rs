@@ -1,0 +1,52 @@
+//! `rolecheck eval`: a model's scores on a labelled file.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use rolecheck::corpus::{Corpus, CorpusRules};
+use rolecheck::model::Confusion;
+
+/// Arguments of `rolecheck eval`.
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// Labelled postings (JSONL, the corpus schema) the model was not trained on.
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// A model file to use instead of the shipped one.
+    #[arg(long, value_name = "FILE")]
+    model: Option<PathBuf>,
+    /// Print the scores as JSON instead of Markdown tables.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let corpus =
+        Corpus::parse(&bytes).with_context(|| format!("reading {}", args.file.display()))?;
+    corpus
+        .check(&CorpusRules::any_file())
+        .with_context(|| format!("checking {}", args.file.display()))?;
+    let model = super::load_model(args.model.as_deref())?;
+    if model.info().corpus_sha256 == super::sha256_hex(&bytes) {
+        eprintln!(
+            "rolecheck: warning: {} is the file this model was trained on; these scores are not held-out",
+            args.file.display()
+        );
+    }
+    let texts: Vec<&str> = corpus.postings.iter().map(|p| p.text.as_str()).collect();
+    let predicted = model.predict_batch(&texts);
+    let mut confusion = Confusion::default();
+    for (p, pred) in corpus.postings.iter().zip(&predicted) {
+        confusion.add(p.label, *pred);
+    }
+    let scores = confusion.scores();
+    if args.json {
+        println!("{}", serde_json::to_string(&scores)?);
+    } else {
+        println!("{}", scores.to_markdown());
+    }
+    Ok(ExitCode::SUCCESS)
+}

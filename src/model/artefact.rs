@@ -1,0 +1,196 @@
+//! The model file: a versioned, checksummed binary format.
+//!
+//! ```text
+//! offset  size  field
+//! 0       8     magic "RCHKMODL"
+//! 8       4     format version (u32 LE)
+//! 12      8     payload length (u64 LE)
+//! 20      4     CRC-32 of the payload (u32 LE)
+//! 24      …     payload:
+//!                 header length (u32 LE), header (JSON: roles, analyzer and
+//!                 vectorizer settings, feature names, metadata),
+//!                 idf (f32 LE × features),
+//!                 coefficients (f32 LE × features × 7, feature-major),
+//!                 intercepts (f32 LE × 7)
+//! ```
+//!
+//! Weights are raw little-endian floats, so loading is a copy, not a parse;
+//! only the header (names and settings) goes through JSON.
+
+use serde::{Deserialize, Serialize};
+
+use super::{LinearModel, Model, ModelInfo, N_ROLES};
+use crate::{Error, Result, Role, TfIdf, TfIdfParams};
+
+const MAGIC: &[u8; 8] = b"RCHKMODL";
+/// The version of the format this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+const PREAMBLE: usize = 24;
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    roles: Vec<Role>,
+    tfidf: TfIdfParams,
+    n_docs: usize,
+    features: Vec<String>,
+    info: ModelInfo,
+}
+
+fn bad(reason: impl Into<String>) -> Error {
+    Error::ModelFormat(reason.into())
+}
+
+/// Reads little-endian f32 values, advancing `pos`.
+fn read_f32s(payload: &[u8], pos: &mut usize, n: usize, what: &str) -> Result<Vec<f32>> {
+    let len = n
+        .checked_mul(4)
+        .ok_or_else(|| bad(format!("{what}: size overflows")))?;
+    let end = pos
+        .checked_add(len)
+        .filter(|&e| e <= payload.len())
+        .ok_or_else(|| bad(format!("{what}: payload ends early")))?;
+    let values = payload[*pos..end]
+        .chunks_exact(4)
+        .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+        .collect();
+    *pos = end;
+    Ok(values)
+}
+
+impl Model {
+    /// The model as bytes of the model file format.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let header = Header {
+            roles: Role::ALL.to_vec(),
+            tfidf: self.tfidf.params().clone(),
+            n_docs: self.tfidf.n_docs(),
+            features: self.tfidf.feature_names(),
+            info: self.info.clone(),
+        };
+        let json = serde_json::to_vec(&header)
+            .expect("the header serialises: plain data with string keys");
+        let mut payload = Vec::with_capacity(
+            4 + json.len() + 4 * (self.linear.coef().len() + 2 * self.tfidf.n_features()),
+        );
+        payload.extend_from_slice(&(json.len() as u32).to_le_bytes());
+        payload.extend_from_slice(&json);
+        for v in self
+            .tfidf
+            .idf()
+            .iter()
+            .chain(self.linear.coef())
+            .chain(self.linear.intercept())
+        {
+            payload.extend_from_slice(&v.to_le_bytes());
+        }
+        let mut out = Vec::with_capacity(PREAMBLE + payload.len());
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        out.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        out.extend_from_slice(&payload);
+        out
+    }
+
+    /// Reads a model file's bytes; any damage is an error that says what is wrong.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
+        if bytes.len() < 8 || &bytes[..8] != MAGIC {
+            return Err(bad(
+                "not a rolecheck model (the file does not start with RCHKMODL)",
+            ));
+        }
+        if bytes.len() < PREAMBLE {
+            return Err(bad(format!(
+                "truncated: {} bytes, the preamble alone is {PREAMBLE}",
+                bytes.len()
+            )));
+        }
+        let u32_at = |at: usize| {
+            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
+        };
+        let version = u32_at(8);
+        if version > FORMAT_VERSION {
+            return Err(bad(format!(
+                "format version {version} is newer than this rolecheck reads ({FORMAT_VERSION}); upgrade rolecheck"
+            )));
+        }
+        if version < FORMAT_VERSION {
+            return Err(bad(format!(
+                "format version {version} is no longer supported (this rolecheck reads {FORMAT_VERSION}); retrain the model"
+            )));
+        }
+        let mut len = [0u8; 8];
+        len.copy_from_slice(&bytes[12..20]);
+        let len = u64::from_le_bytes(len);
+        let payload = &bytes[PREAMBLE..];
+        if (payload.len() as u64) < len {
+            return Err(bad(format!(
+                "truncated: payload should be {len} bytes, found {}",
+                payload.len()
+            )));
+        }
+        if (payload.len() as u64) > len {
+            return Err(bad(format!(
+                "{} unexpected bytes after the payload",
+                payload.len() as u64 - len
+            )));
+        }
+        if crc32fast::hash(payload) != u32_at(20) {
+            return Err(bad("corrupted: the checksum does not match the content"));
+        }
+        if payload.len() < 4 {
+            return Err(bad("payload too short for its header"));
+        }
+        let header_len =
+            u32::from_le_bytes([payload[0], payload[1], payload[2], payload[3]]) as usize;
+        let header_end = 4usize
+            .checked_add(header_len)
+            .filter(|&e| e <= payload.len())
+            .ok_or_else(|| bad("header longer than the payload"))?;
+        let header: Header = serde_json::from_slice(&payload[4..header_end])
+            .map_err(|e| bad(format!("unreadable header: {e}")))?;
+        if header.roles != Role::ALL {
+            return Err(bad(format!(
+                "roles {:?} differ from this rolecheck's {:?}",
+                header.roles.iter().map(|r| r.id()).collect::<Vec<_>>(),
+                Role::ALL.map(|r| r.id())
+            )));
+        }
+        let n = header.features.len();
+        let mut pos = header_end;
+        let idf = read_f32s(payload, &mut pos, n, "idf")?;
+        let coef = read_f32s(payload, &mut pos, n * N_ROLES, "coefficients")?;
+        let intercept = read_f32s(payload, &mut pos, N_ROLES, "intercepts")?;
+        if pos != payload.len() {
+            return Err(bad("payload longer than its header announces"));
+        }
+        let mut b = [0.0f32; N_ROLES];
+        b.copy_from_slice(&intercept);
+        let tfidf = TfIdf::from_parts(header.tfidf, header.n_docs, header.features, idf)
+            .map_err(|e| bad(format!("vectorizer: {e}")))?;
+        let linear = LinearModel::new(n, coef, b).map_err(|e| bad(e.to_string()))?;
+        Model::new(tfidf, linear, header.info)
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &std::path::Path) -> Result<Model> {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Model::from_bytes(&bytes).map_err(|e| match e {
+            Error::ModelFormat(reason) => {
+                Error::ModelFormat(format!("{}: {reason}", path.display()))
+            }
+            other => other,
+        })
+    }
+
+    /// Writes the model file.
+    pub fn save(&self, path: &std::path::Path) -> Result<()> {
+        std::fs::write(path, self.to_bytes()).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+    }
+}

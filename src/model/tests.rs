@@ -1,0 +1,158 @@
+use super::*;
+
+const BACKLOG: &str = "En tant que Product Manager, vous gérez le backlog : recueil des demandes, \
+    rédaction des user stories et des critères d'acceptation, animation des cérémonies Scrum \
+    (sprint planning, revue), recette fonctionnelle et suivi des mises en production.";
+
+fn shipped() -> Model {
+    Model::shipped().expect("the shipped model loads")
+}
+
+#[test]
+fn probabilities_sum_to_one_and_are_ranked() {
+    let m = shipped();
+    for text in [
+        BACKLOG,
+        "",
+        "zzz",
+        "You will own positioning and the go-to-market of our launches.",
+    ] {
+        let v = m.classify(text);
+        let sum: f32 = v.probabilities.iter().map(|p| p.probability).sum();
+        assert!((sum - 1.0).abs() < 1e-5, "{text}: {sum}");
+        assert!(v
+            .probabilities
+            .windows(2)
+            .all(|w| w[0].probability >= w[1].probability));
+        assert_eq!(v.role, v.probabilities[0].role);
+        assert_eq!(v.runner_up, v.probabilities[1]);
+        assert_eq!(v.probabilities.len(), 7);
+    }
+}
+
+#[test]
+fn contributions_add_up_to_the_score_minus_the_intercept() {
+    let m = shipped();
+    let v = m.classify(BACKLOG);
+    assert!(!v.evidence.is_empty());
+    for role in Role::ALL {
+        let k = role.index();
+        let sum: f32 = v.evidence.iter().map(|e| e.contributions[k]).sum();
+        let expected = v.scores[k] - m.linear().intercept()[k];
+        assert!((sum - expected).abs() < 1e-4, "{role}: {sum} vs {expected}");
+    }
+    // And the probabilities are the softmax of those scores.
+    let p = softmax(&v.scores);
+    assert!((p[v.role.index()] - v.confidence).abs() < 1e-6);
+}
+
+#[test]
+fn evidence_spans_point_at_the_words_of_their_term() {
+    let m = shipped();
+    let v = m.classify(BACKLOG);
+    let analyzer = m.tfidf().analyzer();
+    for e in &v.evidence {
+        assert!(!e.spans.is_empty(), "{}", e.term);
+        for s in &e.spans {
+            let words = &BACKLOG[s.clone()];
+            let terms: Vec<String> = analyzer.analyze(words).terms().map(String::from).collect();
+            assert_eq!(terms.join(" "), e.term, "span {s:?} = {words:?}");
+        }
+    }
+}
+
+#[test]
+fn a_backlog_job_titled_product_manager_reads_as_po() {
+    let v = shipped().classify(BACKLOG);
+    assert_eq!(v.role, Role::Po, "{:?}", v.probabilities);
+    let top: Vec<&str> = v.evidence.iter().take(5).map(|e| e.term.as_str()).collect();
+    assert!(
+        top.iter()
+            .any(|t| t.contains("backlog") || t.contains("stori") || t.contains("recet")),
+        "{top:?}"
+    );
+}
+
+#[test]
+fn batch_prediction_agrees_with_classify() {
+    let m = shipped();
+    let texts = [
+        BACKLOG,
+        "Positioning, messaging and sales enablement for our launches.",
+        "",
+    ];
+    let batch = m.predict_batch(&texts);
+    for (t, r) in texts.iter().zip(batch) {
+        assert_eq!(m.classify(t).role, r);
+    }
+}
+
+mod artefact {
+    use super::*;
+
+    fn bytes() -> Vec<u8> {
+        shipped().to_bytes()
+    }
+
+    fn err(b: &[u8]) -> String {
+        Model::from_bytes(b).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn round_trip_predicts_the_same() {
+        let m = shipped();
+        let back = Model::from_bytes(&m.to_bytes()).unwrap();
+        assert_eq!(back.info(), m.info());
+        assert_eq!(back.classify(BACKLOG), m.classify(BACKLOG));
+        assert_eq!(back.to_bytes(), m.to_bytes());
+    }
+
+    #[test]
+    fn not_a_model() {
+        assert!(err(b"").contains("not a rolecheck model"));
+        assert!(err(b"{\"hello\": 1}").contains("not a rolecheck model"));
+        assert!(err(b"RCHKMODL").contains("truncated"));
+    }
+
+    #[test]
+    fn truncated() {
+        let b = bytes();
+        let e = err(&b[..b.len() / 2]);
+        assert!(e.contains("truncated: payload should be"), "{e}");
+        let mut longer = b.clone();
+        longer.push(0);
+        assert!(err(&longer).contains("1 unexpected bytes"));
+    }
+
+    #[test]
+    fn corrupted() {
+        let mut b = bytes();
+        let at = b.len() - 10;
+        b[at] ^= 0x40;
+        assert!(err(&b).contains("corrupted: the checksum does not match"));
+    }
+
+    #[test]
+    fn newer_and_older_versions() {
+        let mut b = bytes();
+        b[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+        let e = err(&b);
+        assert!(
+            e.contains("newer than this rolecheck reads") && e.contains("upgrade"),
+            "{e}"
+        );
+        b[8..12].copy_from_slice(&0u32.to_le_bytes());
+        assert!(err(&b).contains("no longer supported"));
+    }
+
+    #[test]
+    fn valid_checksum_over_a_bad_header() {
+        let payload = [&5u32.to_le_bytes()[..], b"{oops"].concat();
+        let mut b = b"RCHKMODL".to_vec();
+        b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+        b.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        b.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
+        b.extend_from_slice(&payload);
+        assert!(err(&b).contains("unreadable header"));
+    }
+}

@@ -1,0 +1,573 @@
+//! Training: candidates compared by stratified K-fold cross-validation, the
+//! choice made inside the training folds, and the final fit.
+//!
+//! linfa fits the classifiers (multinomial logistic regression from
+//! linfa-logistic, multinomial naive Bayes from linfa-bayes); both are linear
+//! in the features, so either becomes a [`LinearModel`] and inference never
+//! needs linfa.
+
+use linfa::prelude::*;
+use linfa_bayes::{MultinomialNb, NaiveBayes};
+use linfa_logistic::MultiLogisticRegression;
+use ndarray::{Array1, Array2};
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::linear::ABSENT_CLASS;
+use super::{argmax, Confusion, LinearModel, Model, ModelInfo, Scores, N_ROLES};
+use crate::{AnalyzerParams, Error, Result, Role, SparseVec, TfIdf, TfIdfParams};
+
+/// A classifier and its setting.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Classifier {
+    /// linfa-logistic's multinomial logistic regression with L2 penalty `alpha`.
+    Logistic {
+        /// L2 penalty on the coefficients (the loss is a sum over postings).
+        alpha: f64,
+    },
+    /// linfa-bayes's multinomial naive Bayes with additive smoothing `alpha`.
+    NaiveBayes {
+        /// Additive (Laplace/Lidstone) smoothing.
+        alpha: f64,
+    },
+}
+
+/// One point of the grid: a classifier and the vectorizer settings it reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The classifier.
+    pub classifier: Classifier,
+    /// The vectorizer (and analyzer) settings.
+    pub tfidf: TfIdfParams,
+}
+
+impl Candidate {
+    /// A short name for reports: `logistic α=1 uni+bi min_df=2 sublinear`.
+    pub fn name(&self) -> String {
+        let clf = match self.classifier {
+            Classifier::Logistic { alpha } => format!("logistic α={alpha}"),
+            Classifier::NaiveBayes { alpha } => format!("naive-bayes α={alpha}"),
+        };
+        format!(
+            "{clf} {} min_df={}{}",
+            if self.tfidf.analyzer.bigrams {
+                "uni+bi"
+            } else {
+                "uni"
+            },
+            self.tfidf.min_df,
+            if self.tfidf.sublinear_tf {
+                " sublinear"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// The settings a model was trained with (stored in it, so it can be retrained).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainSettings {
+    /// The candidate chosen by cross-validation.
+    pub chosen: Candidate,
+    /// Number of outer folds.
+    pub folds: usize,
+    /// Seed of the fold assignment.
+    pub seed: u64,
+    /// Solver iterations for logistic regression.
+    pub max_iterations: u64,
+}
+
+/// How to train.
+#[derive(Debug, Clone)]
+pub struct TrainParams {
+    /// Outer cross-validation folds (defaults to 5).
+    pub folds: usize,
+    /// Inner folds used to choose a candidate inside each training part (defaults to 3).
+    pub inner_folds: usize,
+    /// Seed of the fold assignment (defaults to 42).
+    pub seed: u64,
+    /// Solver iterations for logistic regression (defaults to 200).
+    pub max_iterations: u64,
+    /// The candidates compared (defaults to [`TrainParams::default_grid`]).
+    pub grid: Vec<Candidate>,
+}
+
+impl Default for TrainParams {
+    fn default() -> TrainParams {
+        TrainParams {
+            folds: 5,
+            inner_folds: 3,
+            seed: 42,
+            max_iterations: 200,
+            grid: TrainParams::default_grid(),
+        }
+    }
+}
+
+impl TrainParams {
+    /// The grid: logistic regression at two penalties with unigrams+bigrams,
+    /// one with unigrams only, and naive Bayes with and without bigrams.
+    pub fn default_grid() -> Vec<Candidate> {
+        let tfidf = |bigrams: bool| {
+            TfIdfParams::default().analyzer(AnalyzerParams::default().bigrams(bigrams))
+        };
+        vec![
+            Candidate {
+                classifier: Classifier::Logistic { alpha: 0.3 },
+                tfidf: tfidf(true),
+            },
+            Candidate {
+                classifier: Classifier::Logistic { alpha: 1.0 },
+                tfidf: tfidf(true),
+            },
+            Candidate {
+                classifier: Classifier::Logistic { alpha: 0.3 },
+                tfidf: tfidf(false),
+            },
+            Candidate {
+                classifier: Classifier::NaiveBayes { alpha: 0.1 },
+                tfidf: tfidf(true),
+            },
+            Candidate {
+                classifier: Classifier::NaiveBayes { alpha: 0.1 },
+                tfidf: tfidf(false),
+            },
+        ]
+    }
+
+    fn check(&self, n: usize) -> Result<()> {
+        let invalid = |name, reason: String| Err(Error::InvalidParam { name, reason });
+        if self.folds < 2 {
+            return invalid(
+                "folds",
+                format!("{} folds; at least 2 are needed", self.folds),
+            );
+        }
+        if self.inner_folds < 2 {
+            return invalid(
+                "inner_folds",
+                format!("{}; at least 2 are needed", self.inner_folds),
+            );
+        }
+        if self.grid.is_empty() {
+            return invalid("grid", "no candidate to train".into());
+        }
+        if n < self.folds * self.inner_folds {
+            return invalid(
+                "folds",
+                format!(
+                    "{n} postings are too few for {} × {} folds",
+                    self.folds, self.inner_folds
+                ),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// One candidate's cross-validated scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CandidateReport {
+    /// The candidate.
+    pub candidate: Candidate,
+    /// Its name.
+    pub name: String,
+    /// Scores over the outer folds.
+    pub scores: Scores,
+}
+
+/// What training measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TrainReport {
+    /// Every candidate, scored by the outer folds.
+    pub candidates: Vec<CandidateReport>,
+    /// The whole procedure (choose inside the training folds, then score the
+    /// held-out fold): the honest estimate for the shipped model.
+    pub nested: Scores,
+    /// The candidate each outer fold chose.
+    pub chosen_per_fold: Vec<String>,
+    /// The candidate chosen on all postings.
+    pub chosen: String,
+}
+
+/// SplitMix64: a tiny generator whose output is fixed by its definition,
+/// so fold assignments never change with a dependency's version.
+struct SplitMix64(u64);
+
+impl SplitMix64 {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A fold (0..k) for each posting, with every role spread evenly over the folds.
+pub fn stratified_folds(labels: &[Role], k: usize, seed: u64) -> Vec<usize> {
+    let mut rng = SplitMix64(seed);
+    let mut folds = vec![0; labels.len()];
+    let mut next_fold = 0;
+    for role in Role::ALL {
+        let mut idx: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] == role).collect();
+        for i in (1..idx.len()).rev() {
+            idx.swap(i, rng.below(i + 1));
+        }
+        for i in idx {
+            folds[i] = next_fold;
+            next_fold = (next_fold + 1) % k;
+        }
+    }
+    folds
+}
+
+fn dense(vectors: &[SparseVec], n_features: usize) -> Array2<f64> {
+    let mut x = Array2::<f64>::zeros((vectors.len(), n_features));
+    for (r, v) in vectors.iter().enumerate() {
+        for (f, w) in v.iter() {
+            x[[r, f as usize]] = f64::from(w);
+        }
+    }
+    x
+}
+
+/// Fits one candidate on postings and their roles.
+pub fn fit_candidate(
+    candidate: &Candidate,
+    texts: &[&str],
+    labels: &[Role],
+    max_iterations: u64,
+) -> Result<(TfIdf, LinearModel)> {
+    let tfidf = candidate.tfidf.fit(texts)?;
+    let vectors = tfidf.transform_batch(texts);
+    let n_features = tfidf.n_features();
+    let x = dense(&vectors, n_features);
+    let y: Array1<usize> = labels.iter().map(|r| r.index()).collect();
+    let dataset = Dataset::new(x, y);
+    let mut coef = vec![0.0f32; n_features * N_ROLES];
+    let mut intercept = [ABSENT_CLASS; N_ROLES];
+    match candidate.classifier {
+        Classifier::Logistic { alpha } => {
+            let fitted = MultiLogisticRegression::default()
+                .alpha(alpha)
+                .max_iterations(max_iterations)
+                .fit(&dataset)
+                .map_err(|e| Error::Training(format!("logistic regression: {e}")))?;
+            let params = fitted.params();
+            for (j, &class) in fitted.classes().iter().enumerate() {
+                intercept[class] = fitted.intercept()[j] as f32;
+                for f in 0..n_features {
+                    coef[f * N_ROLES + class] = params[[f, j]] as f32;
+                }
+            }
+        }
+        Classifier::NaiveBayes { alpha } => {
+            // linfa-bayes 0.8.1 prints every class histogram with `dbg!` while
+            // fitting: silence stderr for the duration, so the tool's own
+            // stderr stays clean. (If stderr is already redirected, the
+            // noise simply goes through.)
+            let gag = gag::Gag::stderr().ok();
+            let fitted = MultinomialNb::params()
+                .alpha(alpha)
+                .fit(&dataset)
+                .map_err(|e| Error::Training(format!("naive Bayes: {e}")));
+            drop(gag);
+            let fitted = fitted?;
+            // Naive Bayes is linear in the features: the joint log-likelihood
+            // of the zero vector gives the intercepts (log priors), and of each
+            // unit vector the intercept plus that feature's coefficient.
+            let zero = Array2::<f64>::zeros((1, n_features));
+            for (&class, v) in fitted.joint_log_likelihood(zero.view()) {
+                intercept[class] = v[0] as f32;
+            }
+            const BLOCK: usize = 256;
+            for start in (0..n_features).step_by(BLOCK) {
+                let rows = BLOCK.min(n_features - start);
+                let mut eye = Array2::<f64>::zeros((rows, n_features));
+                for r in 0..rows {
+                    eye[[r, start + r]] = 1.0;
+                }
+                for (&class, v) in fitted.joint_log_likelihood(eye.view()) {
+                    for r in 0..rows {
+                        coef[(start + r) * N_ROLES + class] = v[r] as f32 - intercept[class];
+                    }
+                }
+            }
+        }
+    }
+    let linear = LinearModel::new(n_features, coef, intercept)?;
+    Ok((tfidf, linear))
+}
+
+/// Predictions of a fitted pair for some texts.
+fn predict(tfidf: &TfIdf, linear: &LinearModel, texts: &[&str]) -> Vec<Role> {
+    tfidf
+        .transform_batch(texts)
+        .iter()
+        .map(|x| argmax(&linear.scores(x)))
+        .collect()
+}
+
+/// Cross-validated confusion of every candidate on `folds`, each training
+/// fit run on all cores. `out[c][f]` is candidate `c`'s confusion on fold `f`.
+fn cross_validate(
+    grid: &[Candidate],
+    texts: &[&str],
+    labels: &[Role],
+    folds: &[usize],
+    k: usize,
+    max_iterations: u64,
+) -> Result<Vec<Vec<Confusion>>> {
+    let jobs: Vec<(usize, usize)> = (0..grid.len())
+        .flat_map(|c| (0..k).map(move |f| (c, f)))
+        .collect();
+    let results: Vec<Result<Confusion>> = jobs
+        .par_iter()
+        .map(|&(c, f)| {
+            let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
+                (0..texts.len()).partition(|&i| folds[i] != f);
+            let pick = |idx: &[usize]| -> (Vec<&str>, Vec<Role>) {
+                (
+                    idx.iter().map(|&i| texts[i]).collect(),
+                    idx.iter().map(|&i| labels[i]).collect(),
+                )
+            };
+            let (train_texts, train_labels) = pick(&train_idx);
+            let (test_texts, test_labels) = pick(&test_idx);
+            let (tfidf, linear) =
+                fit_candidate(&grid[c], &train_texts, &train_labels, max_iterations)?;
+            let mut confusion = Confusion::default();
+            for (t, p) in test_labels
+                .iter()
+                .zip(predict(&tfidf, &linear, &test_texts))
+            {
+                confusion.add(*t, p);
+            }
+            Ok(confusion)
+        })
+        .collect();
+    let mut out = vec![vec![Confusion::default(); k]; grid.len()];
+    for (&(c, f), r) in jobs.iter().zip(results) {
+        out[c][f] = r?;
+    }
+    Ok(out)
+}
+
+fn merged(folds: &[Confusion]) -> Confusion {
+    let mut all = Confusion::default();
+    folds.iter().for_each(|c| all.merge(c));
+    all
+}
+
+/// The index of the best candidate by macro-F1; ties go to the earlier one.
+fn best(per_candidate: &[Vec<Confusion>]) -> usize {
+    let f1: Vec<f64> = per_candidate
+        .iter()
+        .map(|folds| merged(folds).scores().macro_f1)
+        .collect();
+    (0..f1.len()).fold(0, |b, c| if f1[c] > f1[b] { c } else { b })
+}
+
+/// Trains on labelled postings (their `text`, not their title): compares the
+/// grid by cross-validation, chooses inside the training folds for the honest
+/// estimate, then fits the candidate chosen on all postings.
+///
+/// `progress` receives one line per stage. Deterministic: same postings and
+/// params, same model.
+pub fn train(
+    texts: &[&str],
+    labels: &[Role],
+    corpus_sha256: String,
+    params: &TrainParams,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Model, TrainReport)> {
+    params.check(texts.len())?;
+    if texts.len() != labels.len() {
+        return Err(Error::InvalidParam {
+            name: "labels",
+            reason: format!("{} texts but {} labels", texts.len(), labels.len()),
+        });
+    }
+    let k = params.folds;
+    let folds = stratified_folds(labels, k, params.seed);
+    progress(&format!(
+        "cross-validating {} candidates on {} folds ({} fits)",
+        params.grid.len(),
+        k,
+        params.grid.len() * k
+    ));
+    let outer = cross_validate(
+        &params.grid,
+        texts,
+        labels,
+        &folds,
+        k,
+        params.max_iterations,
+    )?;
+    let candidates: Vec<CandidateReport> = params
+        .grid
+        .iter()
+        .zip(&outer)
+        .map(|(c, per_fold)| CandidateReport {
+            candidate: c.clone(),
+            name: c.name(),
+            scores: merged(per_fold).scores(),
+        })
+        .collect();
+    for c in &candidates {
+        progress(&format!(
+            "  {:<42} macro-F1 {:.3}",
+            c.name, c.scores.macro_f1
+        ));
+    }
+
+    // Nested: inside each outer training part, choose by inner CV; score the
+    // choice on the held-out fold (its outer fit is the one above).
+    let mut nested = Confusion::default();
+    let mut chosen_per_fold = Vec::new();
+    // `f` names a fold (it filters postings and seeds the inner folds), not a position in `outer`.
+    #[allow(clippy::needless_range_loop)]
+    for f in 0..k {
+        progress(&format!(
+            "choosing inside training part {}/{k} ({} inner fits)",
+            f + 1,
+            params.grid.len() * params.inner_folds
+        ));
+        let idx: Vec<usize> = (0..texts.len()).filter(|&i| folds[i] != f).collect();
+        let sub_texts: Vec<&str> = idx.iter().map(|&i| texts[i]).collect();
+        let sub_labels: Vec<Role> = idx.iter().map(|&i| labels[i]).collect();
+        let inner_folds = stratified_folds(
+            &sub_labels,
+            params.inner_folds,
+            params.seed.wrapping_add(1 + f as u64),
+        );
+        let inner = cross_validate(
+            &params.grid,
+            &sub_texts,
+            &sub_labels,
+            &inner_folds,
+            params.inner_folds,
+            params.max_iterations,
+        )?;
+        let choice = best(&inner);
+        chosen_per_fold.push(params.grid[choice].name());
+        nested.merge(&outer[choice][f]);
+    }
+    let chosen = best(&outer);
+    let candidate = params.grid[chosen].clone();
+    progress(&format!(
+        "fitting {} on all {} postings",
+        candidate.name(),
+        texts.len()
+    ));
+    let (tfidf, linear) = fit_candidate(&candidate, texts, labels, params.max_iterations)?;
+    let nested = nested.scores();
+    let info = ModelInfo {
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        corpus_sha256,
+        corpus_postings: texts.len(),
+        settings: TrainSettings {
+            chosen: candidate.clone(),
+            folds: k,
+            seed: params.seed,
+            max_iterations: params.max_iterations,
+        },
+        cv: Some(nested.clone()),
+    };
+    let report = TrainReport {
+        candidates,
+        nested,
+        chosen_per_fold,
+        chosen: candidate.name(),
+    };
+    Ok((Model::new(tfidf, linear, info)?, report))
+}
+
+/// Refits the model described by `settings` on all postings, without
+/// cross-validation: how a shipped model is reproduced and checked.
+pub fn refit(
+    texts: &[&str],
+    labels: &[Role],
+    corpus_sha256: String,
+    settings: &TrainSettings,
+) -> Result<Model> {
+    let (tfidf, linear) = fit_candidate(&settings.chosen, texts, labels, settings.max_iterations)?;
+    let info = ModelInfo {
+        crate_version: env!("CARGO_PKG_VERSION").to_string(),
+        corpus_sha256,
+        corpus_postings: texts.len(),
+        settings: settings.clone(),
+        cv: None,
+    };
+    Model::new(tfidf, linear, info)
+}
+
+impl TrainReport {
+    /// The report as Markdown: the comparison table, the nested estimate and
+    /// the chosen candidate's details.
+    pub fn to_markdown(&self) -> String {
+        let mut s = String::from("| candidate | accuracy | macro-F1 |\n|---|---|---|\n");
+        for c in &self.candidates {
+            s.push_str(&format!(
+                "| {} | {:.3} | {:.3} |\n",
+                c.name, c.scores.accuracy, c.scores.macro_f1
+            ));
+        }
+        s.push_str(&format!(
+            "\nChosen on all postings: **{}**. Chosen inside each outer training part: {}.\n\n",
+            self.chosen,
+            self.chosen_per_fold.join("; ")
+        ));
+        s.push_str(
+            "### The whole procedure, cross-validated (choice made inside the training folds)\n\n",
+        );
+        s.push_str(&self.nested.to_markdown());
+        for c in &self.candidates {
+            s.push_str(&format!("\n### {}\n\n{}", c.name, c.scores.to_markdown()));
+        }
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_are_stratified_and_seeded() {
+        let labels: Vec<Role> = (0..70).map(|i| Role::ALL[i % 7]).collect();
+        let folds = stratified_folds(&labels, 5, 7);
+        for role in Role::ALL {
+            let mut per_fold = [0; 5];
+            for (i, &f) in folds.iter().enumerate() {
+                if labels[i] == role {
+                    per_fold[f] += 1;
+                }
+            }
+            assert_eq!(per_fold, [2; 5], "{role}");
+        }
+        assert_eq!(folds, stratified_folds(&labels, 5, 7));
+        assert_ne!(folds, stratified_folds(&labels, 5, 8));
+    }
+
+    #[test]
+    fn too_few_postings_for_the_folds_is_an_error() {
+        let err = train(
+            &["a"; 4],
+            &[Role::Pm; 4],
+            String::new(),
+            &TrainParams::default(),
+            &mut |_| {},
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("too few"), "{err}");
+    }
+}
