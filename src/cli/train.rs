@@ -66,13 +66,36 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         p.push(".report.md");
         PathBuf::from(p)
     });
+    let info = model.info();
+    let tfidf = &info.settings.chosen.tfidf;
     let markdown = format!(
-        "# Training report\n\n`rolecheck train --corpus {} -o {} --folds {} --seed {}`\n\n{}",
-        args.corpus.display(),
-        args.output.display(),
-        args.folds,
-        args.seed,
-        report.to_markdown()
+        "# Training report\n\n\
+         Produced by:\n\n```sh\nrolecheck train --corpus {corpus} -o {out} --folds {folds} --seed {seed}\n```\n\n\
+         The model file stores the role list, the analyzer and vectorizer settings, the vocabulary \
+         ({features} features), idf, coefficients and intercepts (f32), and this run's metadata: \
+         corpus SHA-256 `{sha}` ({n} postings), chosen settings, cross-validated scores, rolecheck {version}.\n\n\
+         Chosen settings: {chosen}; vectorizer min_df {min_df}, max_df {max_df}, max_features {max_features:?}, \
+         bigrams {bigrams}, sublinear tf {sublinear}, role names masked {masked}; \
+         solver iterations {iters}; {folds} outer folds × {inner} inner folds, seed {seed}.\n\n\
+         ## Candidates, cross-validated on the same folds\n\n{body}",
+        corpus = args.corpus.display(),
+        out = args.output.display(),
+        folds = args.folds,
+        seed = args.seed,
+        features = model.tfidf().n_features(),
+        sha = info.corpus_sha256,
+        n = info.corpus_postings,
+        version = info.crate_version,
+        chosen = report.chosen,
+        min_df = tfidf.min_df,
+        max_df = tfidf.max_df,
+        max_features = tfidf.max_features,
+        bigrams = tfidf.analyzer.bigrams,
+        sublinear = tfidf.sublinear_tf,
+        masked = tfidf.analyzer.mask_role_names,
+        iters = info.settings.max_iterations,
+        inner = params.inner_folds,
+        body = report.to_markdown()
     );
     std::fs::write(&report_path, &markdown)
         .with_context(|| format!("writing {}", report_path.display()))?;

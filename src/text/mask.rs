@@ -37,9 +37,42 @@ fn word_is(text: &str, segs: &[Segment], k: usize, options: &[&str]) -> bool {
     })
 }
 
+/// Words a role name can start with.
+const STARTS: &[&str] = &[
+    "product",
+    "produit",
+    "chef",
+    "cheffe",
+    "chefs",
+    "responsable",
+    "responsables",
+    "directeur",
+    "directrice",
+    "head",
+    "vp",
+    "chief",
+];
+
+/// Can a role name start with this word? Only then is [`role_name_len`]
+/// worth calling; the vectorizer caches the answer per surface form, so the
+/// masking costs nothing for the other words.
+pub(crate) fn is_role_start(word: &str) -> bool {
+    let w = word.as_bytes();
+    w.len() <= 11
+        && STARTS
+            .iter()
+            .chain(ROLE_ACRONYMS)
+            .any(|o| w.eq_ignore_ascii_case(o.as_bytes()))
+}
+
 /// How many word segments from `i` on form a role name (0 if none).
-fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
+pub(crate) fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
     let is = |k: usize, options: &[&str]| word_is(text, segs, k, options);
+    let starts = segs[i].kind == SegmentKind::Word
+        && is_role_start(&text[segs[i].start as usize..segs[i].end as usize]);
+    if !starts {
+        return 0;
+    }
     const PRODUIT: &[&str] = &["produit", "produits"];
     if is(i, &["product", "produit"]) {
         if is(i + 1, &["ops", "operations"]) && is(i + 2, &["manager", "managers", "lead"]) {
@@ -86,13 +119,7 @@ fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
 pub(crate) fn mask_role_names(text: &str, segs: &mut [Segment]) {
     let mut i = 0;
     while i < segs.len() {
-        // Cheap filter before any comparison: role names start with one of these letters.
-        let first = text.as_bytes()[segs[i].start as usize].to_ascii_lowercase();
-        let n = if segs[i].kind == SegmentKind::Word && b"pcrdhvsga".contains(&first) {
-            role_name_len(text, segs, i)
-        } else {
-            0
-        };
+        let n = role_name_len(text, segs, i);
         if n == 0 {
             i += 1;
             continue;

@@ -171,12 +171,11 @@ impl Analyzer {
         &self.params
     }
 
-    /// Segments `text` into `segments` and detects its language.
+    /// Segments `text` into `segments` and detects its language. Role names
+    /// are not masked here: [`Analyzer::analyze`] masks them in a pass, the
+    /// vectorizer only where its cache says a word can start one.
     pub(crate) fn segment(&self, text: &str, segments: &mut Vec<Segment>) -> Lang {
         segment::segment(text, segments);
-        if self.params.mask_role_names {
-            mask::mask_role_names(text, segments);
-        }
         let mut vote = LangVote::new();
         for s in segments.iter().take(LANG_VOTE_WORDS) {
             match s.kind {
@@ -189,6 +188,17 @@ impl Analyzer {
             }
         }
         vote.result(self.params.default_lang)
+    }
+
+    /// Whether role names are masked, and so whether `word` may start one.
+    #[inline]
+    pub(crate) fn may_start_role_name(&self, word: &str) -> bool {
+        self.params.mask_role_names && mask::is_role_start(word)
+    }
+
+    /// How many segments from `i` on form a role name (0 if none).
+    pub(crate) fn role_name_len(&self, text: &str, segments: &[Segment], i: usize) -> usize {
+        mask::role_name_len(text, segments, i)
     }
 
     /// Normalises one segmented word into `bufs.term`.
@@ -210,6 +220,9 @@ impl Analyzer {
     pub fn analyze<'a>(&self, text: &'a str) -> Analysis<'a> {
         let mut segments = Vec::new();
         let lang = self.segment(text, &mut segments);
+        if self.params.mask_role_names {
+            mask::mask_role_names(text, &mut segments);
+        }
         let mut bufs = NormBuffers::default();
         let mut tokens = Vec::with_capacity(segments.len());
         let mut bigrams = Vec::new();

@@ -306,7 +306,11 @@ impl TfIdf {
         // The previous term, if it starts some bigram feature, and where its
         // word starts, while no break intervenes.
         let mut prev: Option<(u32, u32)> = None;
-        for seg in &scratch.segments {
+        let segments = &scratch.segments;
+        let mut i = 0;
+        while i < segments.len() {
+            let seg = segments[i];
+            i += 1;
             if seg.clause_start {
                 prev = None;
             }
@@ -326,10 +330,21 @@ impl TfIdf {
                         Ok(()) => self.vocab.slot_of_term(&scratch.bufs.term),
                         Err(reason) => Slot::dropped(reason),
                     };
+                    let slot = slot.with_role_start(self.analyzer.may_start_role_name(word));
                     cache.insert(word, slot);
                     slot
                 }
             };
+            if slot.role_start() {
+                // A product-role name: its words are skipped and break bigrams,
+                // exactly as the analyzer's masking pass drops them.
+                let n = self.analyzer.role_name_len(text, segments, i - 1);
+                if n > 0 {
+                    prev = None;
+                    i += n - 1;
+                    continue;
+                }
+            }
             match slot.term() {
                 Some(term) => {
                     if let Some(f) = slot.unigram() {

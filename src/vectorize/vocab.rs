@@ -20,8 +20,8 @@ pub(super) const NONE: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Slot {
     term: u32,
-    /// The unigram feature in the low 30 bits, [`LEFT`] and [`RIGHT`] above:
-    /// eight bytes in all keep cache entries small.
+    /// The unigram feature in the low 29 bits, then [`ROLE_START`], [`LEFT`]
+    /// and [`RIGHT`]: eight bytes in all keep cache entries small.
     unigram_sides: u32,
 }
 
@@ -34,8 +34,10 @@ const MAX_TERMS: usize = (u32::MAX - 3) as usize;
 const LEFT: u32 = 1 << 30;
 /// The term is the second of some bigram feature.
 const RIGHT: u32 = 1 << 31;
-/// Unigram feature ids fit below the side bits; [`NONE`] maps to all ones there.
-const FEATURE_MASK: u32 = LEFT - 1;
+/// The word may start a product-role name (see `text::mask`).
+const ROLE_START: u32 = 1 << 29;
+/// Unigram feature ids fit below the flag bits; [`NONE`] maps to all ones there.
+const FEATURE_MASK: u32 = ROLE_START - 1;
 /// Feature ids must stay below the mask.
 const MAX_FEATURES: usize = FEATURE_MASK as usize;
 
@@ -75,6 +77,19 @@ impl Slot {
     pub(super) fn unigram(self) -> Option<u32> {
         let f = self.unigram_sides & FEATURE_MASK;
         (f != FEATURE_MASK).then_some(f)
+    }
+
+    /// Marks the word as a possible start of a role name.
+    pub(super) fn with_role_start(mut self, role_start: bool) -> Slot {
+        if role_start {
+            self.unigram_sides |= ROLE_START;
+        }
+        self
+    }
+
+    #[inline]
+    pub(super) fn role_start(self) -> bool {
+        self.unigram_sides & ROLE_START != 0
     }
 
     #[inline]
