@@ -3,18 +3,36 @@
 //!
 //! # Brief overview
 //!
+//! - [`Model`] classifies a posting's duties into a [`Role`], with every
+//!   term's exact contribution and its byte spans ([`Classification`]);
+//!   `Model::default()` is the shipped model, compiled into the binary.
 //! - [`Analyzer`] turns a posting into terms (stems, acronyms, bigrams), each
 //!   with the byte span of the words it came from, following French rules:
-//!   elisions, inclusive writing, `H/F` markers, accents, ligatures.
-//! - [`TfIdfParams`] fits a [`TfIdf`] vectorizer on a set of postings;
-//!   [`TfIdf::transform`] turns a posting into an L2-normalised [`SparseVec`],
-//!   and [`TfIdf::transform_batch`] does a batch on all cores.
+//!   elisions, inclusive writing, `H/F` markers, accents, ligatures, masked
+//!   role names.
+//! - [`TfIdfParams`] fits a [`TfIdf`] vectorizer; [`TfIdf::transform`] turns
+//!   a posting into an L2-normalised [`SparseVec`].
+//! - [`Corpus`] reads and checks labelled postings; [`model::train`] fits and
+//!   compares classifiers on them.
+//!
+//! ```
+//! use rolecheck::{Model, Role};
+//!
+//! let model = Model::default();
+//! let body = "En tant que Product Manager, vous gérez le backlog, rédigez les user stories \
+//!             et animez les cérémonies Scrum avec les développeurs.";
+//! let verdict = model.classify(body);
+//! assert_eq!(verdict.role, Role::Po);
+//! let strongest = &verdict.evidence[0];
+//! for span in &strongest.spans {
+//!     println!("{} at {span:?}: {}", strongest.term, &body[span.clone()]);
+//! }
+//! ```
 //!
 //! ```
 //! use rolecheck::{Analyzer, Lang};
 //!
-//! let analyzer = Analyzer::new();
-//! let analysis = analyzer.analyze("L’équipe recherche un·e Product Manager (H/F) pour piloter la stratégie.");
+//! let analysis = Analyzer::new().analyze("L’équipe recherche un·e Product Manager (H/F) pour piloter la stratégie.");
 //! assert_eq!(analysis.lang, Lang::Fr);
 //! let terms: Vec<&str> = analysis.terms().collect();
 //! // "Product Manager" is a role name: masked, so that only duties count.
