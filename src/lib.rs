@@ -41,13 +41,16 @@
 #![deny(missing_docs)]
 
 pub mod corpus;
+pub mod detect;
 mod error;
 pub mod model;
 mod roles;
 pub mod text;
+pub mod title;
 pub mod vectorize;
 
 pub use corpus::{Corpus, CorpusRules, LabelledPosting};
+pub use detect::Verdict;
 pub use error::{Error, Result};
 pub use model::{Classification, Evidence, Model, ModelInfo};
 pub use roles::Role;

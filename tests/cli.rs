@@ -126,8 +126,17 @@ fn classify_reads_duties_not_the_title_and_highlights_them() {
     let out = stdout(&o);
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("Product Manager (H/F)"));
+    let banner = lines.next().unwrap();
+    assert!(
+        banner.starts_with("⚑ Titled Product Manager — reads as a backlog manager, score 0."),
+        "{out}"
+    );
     assert!(
         lines.next().unwrap().starts_with("Product Owner (po) "),
+        "{out}"
+    );
+    assert!(
+        out.contains("PM duties never mentioned: discovery / user research"),
         "{out}"
     );
     assert!(out.contains("**backlog**"), "{out}");
@@ -137,11 +146,34 @@ fn classify_reads_duties_not_the_title_and_highlights_them() {
 }
 
 #[test]
-fn classify_json_has_probabilities_evidence_and_spans() {
-    let o = rolecheck(&["classify", "--json", "-"], Some(BACKLOG_JOB.as_bytes()));
+fn classify_json_has_the_verdict_the_evidence_and_the_spans() {
+    let o = rolecheck(
+        &[
+            "classify",
+            "--json",
+            "--title",
+            "Product Manager (H/F)",
+            "-",
+        ],
+        Some(BACKLOG_JOB.as_bytes()),
+    );
     assert!(o.status.success());
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["title"], "Product Manager (H/F)");
+    assert_eq!(v["claimed_role"], "pm");
     assert_eq!(v["role"], "po");
+    assert_eq!(v["backlog_manager"], true);
+    assert!(v["score"]
+        .as_f64()
+        .is_some_and(|s| (0.0..=1.0).contains(&s)));
+    assert_eq!(v["title_mismatch"], false);
+    let missing: Vec<&str> = v["missing_pm_duties"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(missing, ["discovery", "strategy", "outcomes", "business"]);
     let probs = v["probabilities"].as_array().unwrap();
     assert_eq!(probs.len(), 7);
     let sum: f64 = probs
@@ -149,12 +181,23 @@ fn classify_json_has_probabilities_evidence_and_spans() {
         .map(|p| p["probability"].as_f64().unwrap())
         .sum();
     assert!((sum - 1.0).abs() < 1e-4);
-    for e in v["evidence"].as_array().unwrap() {
-        assert!(
-            e["contributions"]["po"].is_number() && e["contributions"]["pm"].is_number(),
-            "{e}"
+    let evidence = v["evidence"].as_array().unwrap();
+    assert!(!evidence.is_empty());
+    for p in evidence {
+        let (a, b) = (
+            p["span"]["start"].as_u64().unwrap() as usize,
+            p["span"]["end"].as_u64().unwrap() as usize,
         );
-        for s in e["spans"].as_array().unwrap() {
+        assert_eq!(&BACKLOG_JOB[a..b], p["text"].as_str().unwrap());
+        assert!(p["side"] == "po" || p["side"] == "pm", "{p}");
+        assert!(p["weight"].is_number() && p["sentence"].is_string(), "{p}");
+    }
+    for t in v["terms"].as_array().unwrap() {
+        assert!(
+            t["contributions"]["po"].is_number() && t["contributions"]["pm"].is_number(),
+            "{t}"
+        );
+        for s in t["spans"].as_array().unwrap() {
             let (a, b) = (
                 s["start"].as_u64().unwrap() as usize,
                 s["end"].as_u64().unwrap() as usize,
@@ -162,6 +205,15 @@ fn classify_json_has_probabilities_evidence_and_spans() {
             assert!(BACKLOG_JOB.get(a..b).is_some_and(|w| !w.is_empty()), "{s}");
         }
     }
+}
+
+#[test]
+fn classify_without_a_title_claims_nothing_and_flags_nothing() {
+    let o = rolecheck(&["classify", "--json", BACKLOG_JOB], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["claimed_role"], serde_json::Value::Null);
+    assert_eq!(v["backlog_manager"], false);
+    assert_eq!(v["title_mismatch"], false);
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use rolecheck::model::train::refit;
-use rolecheck::{Corpus, Model, Role};
+use rolecheck::{Corpus, Model};
 use sha2::Digest;
 
 fn corpus_bytes() -> Vec<u8> {
@@ -48,10 +48,9 @@ fn retraining_with_the_recorded_settings_reproduces_the_shipped_model() {
     let bytes = corpus_bytes();
     let corpus = Corpus::parse(&bytes).unwrap();
     let texts: Vec<&str> = corpus.postings.iter().map(|p| p.text.as_str()).collect();
-    let labels: Vec<Role> = corpus.postings.iter().map(|p| p.label).collect();
     let settings = &shipped.info().settings;
-    let first = refit(&texts, &labels, sha256_hex(&bytes), settings).unwrap();
-    let second = refit(&texts, &labels, sha256_hex(&bytes), settings).unwrap();
+    let first = refit(&corpus.postings, sha256_hex(&bytes), settings).unwrap();
+    let second = refit(&corpus.postings, sha256_hex(&bytes), settings).unwrap();
     // Deterministic: the same corpus and settings give the same bytes.
     assert_eq!(first.to_bytes(), second.to_bytes());
     // And the same predictions as the committed model, on every posting.

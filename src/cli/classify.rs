@@ -4,8 +4,9 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use rolecheck::detect::Side;
 use rolecheck::model::Evidence;
-use rolecheck::Classification;
+use rolecheck::Verdict;
 use serde::Serialize;
 
 /// When to colour the output.
@@ -46,18 +47,18 @@ pub struct ClassifyArgs {
 struct JsonVerdict<'a> {
     title: Option<&'a str>,
     #[serde(flatten)]
-    classification: &'a Classification,
+    verdict: &'a Verdict,
 }
 
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let text = super::read_text_arg(args.input.as_deref())?;
     let model = super::load_model(args.model.as_deref())?;
-    let verdict = model.classify(&text);
+    let verdict = model.check(args.title.as_deref().unwrap_or(""), &text);
     let mut out = std::io::stdout().lock();
     if args.json {
         let json = JsonVerdict {
             title: args.title.as_deref(),
-            classification: &verdict,
+            verdict: &verdict,
         };
         serde_json::to_writer(&mut out, &json)?;
         writeln!(out)?;
@@ -92,13 +93,34 @@ fn write_human(
     out: &mut impl Write,
     title: Option<&str>,
     text: &str,
-    v: &Classification,
+    verdict: &Verdict,
     top: usize,
     color: bool,
 ) -> std::io::Result<()> {
+    let v = &verdict.classification;
     let (b, r) = if color { (BOLD, RESET) } else { ("", "") };
     if let Some(t) = title {
         writeln!(out, "{b}{t}{r}")?;
+    }
+    let claimed = verdict.claimed_role.map_or("no role", |c| c.name());
+    if verdict.backlog_manager {
+        let (w, rs) = if color {
+            ("\x1b[1;30;43m", RESET)
+        } else {
+            ("", "")
+        };
+        writeln!(
+            out,
+            "{w}⚑ Titled {claimed} — reads as a backlog manager, score {:.2}{rs}",
+            verdict.score
+        )?;
+    } else if verdict.title_mismatch {
+        writeln!(
+            out,
+            "⚑ Titled {claimed} — the duties read as {} ({})",
+            v.role.name(),
+            v.role
+        )?;
     }
     writeln!(
         out,
@@ -142,6 +164,28 @@ fn write_human(
     writeln!(out, "for {role} over {other}: {}", list(&pro))?;
     if !con.is_empty() {
         writeln!(out, "for {other} over {role}: {}", list(&con))?;
+    }
+    if verdict.backlog_manager || verdict.claimed_role.is_some_and(|c| c.is_pm_family()) {
+        for side in [Side::Po, Side::Pm] {
+            let phrases: Vec<String> = verdict
+                .evidence
+                .iter()
+                .filter(|p| p.side == side)
+                .take(top.min(5))
+                .map(|p| format!("“{}”", p.text))
+                .collect();
+            if !phrases.is_empty() {
+                let label = match side {
+                    Side::Po => "backlog-manager phrases",
+                    Side::Pm => "product-manager phrases",
+                };
+                writeln!(out, "{label}: {}", phrases.join(", "))?;
+            }
+        }
+        if !verdict.missing_pm_duties.is_empty() {
+            let names: Vec<&str> = verdict.missing_pm_duties.iter().map(|d| d.name()).collect();
+            writeln!(out, "PM duties never mentioned: {}", names.join(", "))?;
+        }
     }
     writeln!(out)?;
     write_highlighted(out, text, &pro, &con, color)?;

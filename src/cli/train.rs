@@ -37,8 +37,6 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     corpus
         .check(&CorpusRules::any_file())
         .with_context(|| format!("checking {}", args.corpus.display()))?;
-    let texts: Vec<&str> = corpus.postings.iter().map(|p| p.text.as_str()).collect();
-    let labels: Vec<_> = corpus.postings.iter().map(|p| p.label).collect();
     let params = TrainParams {
         folds: args.folds,
         seed: args.seed,
@@ -46,14 +44,13 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     };
     eprintln!(
         "rolecheck: training on {} postings from {}",
-        texts.len(),
+        corpus.postings.len(),
         args.corpus.display()
     );
     let mut progress =
         |line: &str| eprintln!("  [{:>5.0}s] {line}", started.elapsed().as_secs_f64());
     let (model, report) = train(
-        &texts,
-        &labels,
+        &corpus.postings,
         super::sha256_hex(&bytes),
         &params,
         &mut progress,
@@ -107,6 +104,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         println!(
             "{:<44} {:>8.3} {:>8.3}",
             c.name, c.scores.accuracy, c.scores.macro_f1
+        );
+    }
+    if let Some(d) = &report.detector {
+        println!(
+            "\nbacklog-manager flag: threshold {:.2}, cross-validated precision {:.3}, recall {:.3}",
+            d.threshold, d.precision, d.recall
         );
     }
     println!(

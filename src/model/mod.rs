@@ -37,6 +37,10 @@ pub struct ModelInfo {
     pub settings: train::TrainSettings,
     /// Cross-validated scores of the whole procedure (choice included).
     pub cv: Option<Scores>,
+    /// The backlog-manager flag's threshold and cross-validated precision and
+    /// recall, when the training postings had titles to calibrate it on.
+    #[serde(default)]
+    pub detector: Option<crate::detect::DetectorInfo>,
 }
 
 /// A trained classifier.
@@ -89,7 +93,8 @@ pub struct Classification {
     #[serde(serialize_with = "per_role")]
     pub scores: [f32; N_ROLES],
     /// Every feature of the posting known to the model, strongest push
-    /// towards `role` (against the runner-up) first.
+    /// towards `role` (against the runner-up) first (serialised as `terms`).
+    #[serde(rename = "terms")]
     pub evidence: Vec<Evidence>,
 }
 

@@ -14,7 +14,10 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::linear::ABSENT_CLASS;
-use super::{argmax, Confusion, LinearModel, Model, ModelInfo, Scores, N_ROLES};
+use super::{argmax, softmax, Confusion, LinearModel, Model, ModelInfo, Scores, N_ROLES};
+use crate::corpus::LabelledPosting;
+use crate::detect::{calibrate, DetectorInfo};
+use crate::title::claimed_role;
 use crate::{AnalyzerParams, Error, Result, Role, SparseVec, TfIdf, TfIdfParams};
 
 /// A classifier and its setting.
@@ -197,6 +200,8 @@ pub struct TrainReport {
     pub chosen_per_fold: Vec<String>,
     /// The candidate chosen on all postings.
     pub chosen: String,
+    /// The backlog-manager flag's calibration, if the postings allowed one.
+    pub detector: Option<DetectorInfo>,
 }
 
 /// SplitMix64: a tiny generator whose output is fixed by its definition,
@@ -313,17 +318,16 @@ pub fn fit_candidate(
     Ok((tfidf, linear))
 }
 
-/// Predictions of a fitted pair for some texts.
-fn predict(tfidf: &TfIdf, linear: &LinearModel, texts: &[&str]) -> Vec<Role> {
-    tfidf
-        .transform_batch(texts)
-        .iter()
-        .map(|x| argmax(&linear.scores(x)))
-        .collect()
+/// One candidate's result on one held-out fold.
+#[derive(Debug, Clone, Default)]
+struct FoldResult {
+    confusion: Confusion,
+    /// (posting index, role probabilities) for each held-out posting.
+    probabilities: Vec<(usize, [f32; N_ROLES])>,
 }
 
-/// Cross-validated confusion of every candidate on `folds`, each training
-/// fit run on all cores. `out[c][f]` is candidate `c`'s confusion on fold `f`.
+/// Every candidate scored on `folds`, the fits run on all cores.
+/// `out[c][f]` is candidate `c` on held-out fold `f`.
 fn cross_validate(
     grid: &[Candidate],
     texts: &[&str],
@@ -331,50 +335,44 @@ fn cross_validate(
     folds: &[usize],
     k: usize,
     max_iterations: u64,
-) -> Result<Vec<Vec<Confusion>>> {
+) -> Result<Vec<Vec<FoldResult>>> {
     let jobs: Vec<(usize, usize)> = (0..grid.len())
         .flat_map(|c| (0..k).map(move |f| (c, f)))
         .collect();
-    let results: Vec<Result<Confusion>> = jobs
+    let results: Vec<Result<FoldResult>> = jobs
         .par_iter()
         .map(|&(c, f)| {
             let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
                 (0..texts.len()).partition(|&i| folds[i] != f);
-            let pick = |idx: &[usize]| -> (Vec<&str>, Vec<Role>) {
-                (
-                    idx.iter().map(|&i| texts[i]).collect(),
-                    idx.iter().map(|&i| labels[i]).collect(),
-                )
-            };
-            let (train_texts, train_labels) = pick(&train_idx);
-            let (test_texts, test_labels) = pick(&test_idx);
+            let train_texts: Vec<&str> = train_idx.iter().map(|&i| texts[i]).collect();
+            let train_labels: Vec<Role> = train_idx.iter().map(|&i| labels[i]).collect();
+            let test_texts: Vec<&str> = test_idx.iter().map(|&i| texts[i]).collect();
             let (tfidf, linear) =
                 fit_candidate(&grid[c], &train_texts, &train_labels, max_iterations)?;
-            let mut confusion = Confusion::default();
-            for (t, p) in test_labels
-                .iter()
-                .zip(predict(&tfidf, &linear, &test_texts))
-            {
-                confusion.add(*t, p);
+            let mut result = FoldResult::default();
+            for (&i, x) in test_idx.iter().zip(tfidf.transform_batch(&test_texts)) {
+                let scores = linear.scores(&x);
+                result.confusion.add(labels[i], argmax(&scores));
+                result.probabilities.push((i, softmax(&scores)));
             }
-            Ok(confusion)
+            Ok(result)
         })
         .collect();
-    let mut out = vec![vec![Confusion::default(); k]; grid.len()];
+    let mut out = vec![vec![FoldResult::default(); k]; grid.len()];
     for (&(c, f), r) in jobs.iter().zip(results) {
         out[c][f] = r?;
     }
     Ok(out)
 }
 
-fn merged(folds: &[Confusion]) -> Confusion {
+fn merged(folds: &[FoldResult]) -> Confusion {
     let mut all = Confusion::default();
-    folds.iter().for_each(|c| all.merge(c));
+    folds.iter().for_each(|r| all.merge(&r.confusion));
     all
 }
 
 /// The index of the best candidate by macro-F1; ties go to the earlier one.
-fn best(per_candidate: &[Vec<Confusion>]) -> usize {
+fn best(per_candidate: &[Vec<FoldResult>]) -> usize {
     let f1: Vec<f64> = per_candidate
         .iter()
         .map(|folds| merged(folds).scores().macro_f1)
@@ -389,19 +387,15 @@ fn best(per_candidate: &[Vec<Confusion>]) -> usize {
 /// `progress` receives one line per stage. Deterministic: same postings and
 /// params, same model.
 pub fn train(
-    texts: &[&str],
-    labels: &[Role],
+    postings: &[LabelledPosting],
     corpus_sha256: String,
     params: &TrainParams,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(Model, TrainReport)> {
+    let texts: Vec<&str> = postings.iter().map(|p| p.text.as_str()).collect();
+    let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
+    let (texts, labels) = (&texts[..], &labels[..]);
     params.check(texts.len())?;
-    if texts.len() != labels.len() {
-        return Err(Error::InvalidParam {
-            name: "labels",
-            reason: format!("{} texts but {} labels", texts.len(), labels.len()),
-        });
-    }
     let k = params.folds;
     let folds = stratified_folds(labels, k, params.seed);
     progress(&format!(
@@ -465,7 +459,7 @@ pub fn train(
         )?;
         let choice = best(&inner);
         chosen_per_fold.push(params.grid[choice].name());
-        nested.merge(&outer[choice][f]);
+        nested.merge(&outer[choice][f].confusion);
     }
     let chosen = best(&outer);
     let candidate = params.grid[chosen].clone();
@@ -476,6 +470,24 @@ pub fn train(
     ));
     let (tfidf, linear) = fit_candidate(&candidate, texts, labels, params.max_iterations)?;
     let nested = nested.scores();
+    // The backlog-manager flag, calibrated on the chosen candidate's
+    // out-of-fold probabilities of the PM-titled postings.
+    let mut scored = Vec::new();
+    for (f, fold) in outer[chosen].iter().enumerate() {
+        for &(i, probs) in &fold.probabilities {
+            if claimed_role(&postings[i].title).is_some_and(Role::is_pm_family) {
+                scored.push((probs[Role::Po.index()], postings[i].backlog_manager, f));
+            }
+        }
+    }
+    let detector =
+        (scored.iter().any(|s| s.1) && scored.iter().any(|s| !s.1)).then(|| calibrate(&scored, k));
+    if let Some(d) = &detector {
+        progress(&format!(
+            "backlog-manager flag: threshold {:.2}, cross-validated precision {:.3}, recall {:.3} ({} flagged postings, {} others titled PM)",
+            d.threshold, d.precision, d.recall, d.positives, d.negatives
+        ));
+    }
     let info = ModelInfo {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         corpus_sha256,
@@ -487,12 +499,14 @@ pub fn train(
             max_iterations: params.max_iterations,
         },
         cv: Some(nested.clone()),
+        detector: detector.clone(),
     };
     let report = TrainReport {
         candidates,
         nested,
         chosen_per_fold,
         chosen: candidate.name(),
+        detector,
     };
     Ok((Model::new(tfidf, linear, info)?, report))
 }
@@ -500,11 +514,13 @@ pub fn train(
 /// Refits the model described by `settings` on all postings, without
 /// cross-validation: how a shipped model is reproduced and checked.
 pub fn refit(
-    texts: &[&str],
-    labels: &[Role],
+    postings: &[LabelledPosting],
     corpus_sha256: String,
     settings: &TrainSettings,
 ) -> Result<Model> {
+    let texts: Vec<&str> = postings.iter().map(|p| p.text.as_str()).collect();
+    let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
+    let (texts, labels) = (&texts[..], &labels[..]);
     let (tfidf, linear) = fit_candidate(&settings.chosen, texts, labels, settings.max_iterations)?;
     let info = ModelInfo {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -512,6 +528,7 @@ pub fn refit(
         corpus_postings: texts.len(),
         settings: settings.clone(),
         cv: None,
+        detector: None,
     };
     Model::new(tfidf, linear, info)
 }
@@ -566,9 +583,16 @@ mod tests {
 
     #[test]
     fn too_few_postings_for_the_folds_is_an_error() {
+        let posting = LabelledPosting {
+            id: "a".into(),
+            lang: None,
+            title: String::new(),
+            text: "a".into(),
+            label: Role::Pm,
+            backlog_manager: false,
+        };
         let err = train(
-            &["a"; 4],
-            &[Role::Pm; 4],
+            &vec![posting; 4],
             String::new(),
             &TrainParams::default(),
             &mut |_| {},

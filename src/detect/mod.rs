@@ -1,0 +1,434 @@
+//! The backlog-manager detector: the role a title claims against the role the
+//! duties describe, with the evidence on the posting's own words.
+//!
+//! A posting is a *backlog manager* when its title claims a Product Manager
+//! (`pm`, `ai-pm` or `data-pm`), its duties read as a Product Owner's, and
+//! the probability of `po` reaches the threshold chosen by cross-validation
+//! when the model was trained (see [`DetectorInfo`]).
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{Classification, Evidence, N_ROLES};
+use crate::title::claimed_role;
+use crate::{Analyzer, Model, Role};
+
+/// The flag's threshold and how well it did, measured when the model was trained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DetectorInfo {
+    /// A PM-titled posting whose `po` probability reaches this is flagged.
+    pub threshold: f32,
+    /// Cross-validated precision of the flag (threshold chosen without the fold scored).
+    pub precision: f64,
+    /// Cross-validated recall of the flag.
+    pub recall: f64,
+    /// PM-titled postings labelled backlog managers.
+    pub positives: usize,
+    /// PM-titled postings that are not.
+    pub negatives: usize,
+}
+
+/// Thresholds tried, from lenient to strict.
+const THRESHOLDS: [f32; 15] = [
+    0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9,
+];
+
+/// F-beta with β = 0.5: precision counts four times as much as recall, since
+/// a false accusation is worse than a miss.
+fn f_half(tp: usize, fp: usize, fn_: usize) -> f64 {
+    let (tp, fp, fn_) = (tp as f64, fp as f64, fn_ as f64);
+    let denom = 1.25 * tp + 0.25 * fn_ + fp;
+    if denom == 0.0 {
+        0.0
+    } else {
+        1.25 * tp / denom
+    }
+}
+
+fn counts(scored: &[(f32, bool)], threshold: f32) -> (usize, usize, usize) {
+    let mut c = (0, 0, 0);
+    for &(s, positive) in scored {
+        match (s >= threshold, positive) {
+            (true, true) => c.0 += 1,
+            (true, false) => c.1 += 1,
+            (false, true) => c.2 += 1,
+            (false, false) => {}
+        }
+    }
+    c
+}
+
+/// The threshold with the best F0.5 on `scored`; ties go to the stricter one.
+fn best_threshold(scored: &[(f32, bool)]) -> f32 {
+    let mut best = (f64::MIN, THRESHOLDS[0]);
+    for t in THRESHOLDS {
+        let (tp, fp, fn_) = counts(scored, t);
+        let f = f_half(tp, fp, fn_);
+        if f >= best.0 {
+            best = (f, t);
+        }
+    }
+    best.1
+}
+
+/// Chooses the threshold from out-of-fold scores: `(po probability, is a
+/// backlog manager, fold)` of every PM-titled posting. The precision and
+/// recall reported are those of thresholds chosen without the fold scored.
+pub fn calibrate(scored: &[(f32, bool, usize)], folds: usize) -> DetectorInfo {
+    let (mut tp, mut fp, mut fn_) = (0, 0, 0);
+    for f in 0..folds {
+        let others: Vec<(f32, bool)> = scored
+            .iter()
+            .filter(|s| s.2 != f)
+            .map(|s| (s.0, s.1))
+            .collect();
+        let held: Vec<(f32, bool)> = scored
+            .iter()
+            .filter(|s| s.2 == f)
+            .map(|s| (s.0, s.1))
+            .collect();
+        let c = counts(&held, best_threshold(&others));
+        tp += c.0;
+        fp += c.1;
+        fn_ += c.2;
+    }
+    let all: Vec<(f32, bool)> = scored.iter().map(|s| (s.0, s.1)).collect();
+    let ratio = |a: usize, b: usize| {
+        if a + b == 0 {
+            0.0
+        } else {
+            a as f64 / (a + b) as f64
+        }
+    };
+    DetectorInfo {
+        threshold: best_threshold(&all),
+        precision: ratio(tp, fp),
+        recall: ratio(tp, fn_),
+        positives: all.iter().filter(|s| s.1).count(),
+        negatives: all.iter().filter(|s| !s.1).count(),
+    }
+}
+
+/// Threshold used by a model that recorded none (trained without titles).
+const DEFAULT_THRESHOLD: f32 = 0.5;
+
+/// Which side a phrase of evidence pushes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Side {
+    /// Towards the Product Owner reading (backlog work).
+    Po,
+    /// Towards the Product Manager reading the title claims.
+    Pm,
+}
+
+/// Adjacent evidence merged into a readable phrase.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Phrase {
+    /// The words, as written.
+    pub text: String,
+    /// Their byte range in the posting's body.
+    pub span: Range<usize>,
+    /// Which reading it supports.
+    pub side: Side,
+    /// Its push: the `po` contribution minus the claimed PM role's, summed
+    /// over its terms (a term's contribution is split evenly over its occurrences).
+    pub weight: f32,
+    /// The sentence it stands in.
+    pub sentence: String,
+}
+
+/// A core Product Manager duty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PmDuty {
+    /// Discovery and user research.
+    Discovery,
+    /// Vision and strategy.
+    Strategy,
+    /// Outcomes and impact measurement.
+    Outcomes,
+    /// Business and market.
+    Business,
+}
+
+impl PmDuty {
+    /// Every group, in report order.
+    pub const ALL: [PmDuty; 4] = [
+        PmDuty::Discovery,
+        PmDuty::Strategy,
+        PmDuty::Outcomes,
+        PmDuty::Business,
+    ];
+
+    /// The group's name for people.
+    pub fn name(self) -> &'static str {
+        match self {
+            PmDuty::Discovery => "discovery / user research",
+            PmDuty::Strategy => "vision / strategy",
+            PmDuty::Outcomes => "outcomes / impact measurement",
+            PmDuty::Business => "business / market",
+        }
+    }
+
+    /// Words whose presence (after analysis: stemmed, accents folded, either
+    /// language) shows the duty; a two-word entry must appear as those two
+    /// words. Written as people write them; the analyzer turns them into terms.
+    pub fn words(self) -> &'static [&'static str] {
+        match self {
+            PmDuty::Discovery => &[
+                "discovery",
+                "découverte",
+                "user research",
+                "recherche utilisateur",
+                "recherches utilisateurs",
+                "entretiens",
+                "interviews",
+                "interviewer",
+                "problèmes",
+                "problems",
+                "irritants",
+                "prototypes",
+                "prototyper",
+                "hypothèses",
+                "hypotheses",
+                "opportunités",
+                "opportunities",
+                "observation",
+                "terrain",
+                "usability",
+                "utilisabilité",
+            ],
+            PmDuty::Strategy => &[
+                "vision",
+                "stratégie",
+                "stratégique",
+                "strategy",
+                "strategic",
+                "ambition",
+                "long-terme",
+                "north-star",
+                "positionnement",
+                "positioning",
+            ],
+            PmDuty::Outcomes => &[
+                "OKR",
+                "KPI",
+                "impact",
+                "impacts",
+                "outcomes",
+                "outcome",
+                "métriques",
+                "metrics",
+                "indicateurs",
+                "mesurer",
+                "measure",
+                "adoption",
+                "rétention",
+                "retention",
+                "conversion",
+                "A/B",
+                "expérimentation",
+                "experiments",
+            ],
+            PmDuty::Business => &[
+                "business",
+                "marché",
+                "market",
+                "markets",
+                "pricing",
+                "prix",
+                "revenus",
+                "revenue",
+                "chiffre",
+                "rentabilité",
+                "profitability",
+                "concurrence",
+                "concurrents",
+                "competitors",
+                "competitive",
+                "monétisation",
+                "monetization",
+                "économique",
+            ],
+        }
+    }
+}
+
+/// The terms of each duty group, analysed once per analyzer configuration.
+fn duty_terms(analyzer: &Analyzer) -> &'static [Vec<String>; 4] {
+    static TERMS: OnceLock<[Vec<String>; 4]> = OnceLock::new();
+    TERMS.get_or_init(|| {
+        PmDuty::ALL.map(|d| {
+            let mut terms: Vec<String> = Vec::new();
+            for w in d.words() {
+                // Stop words set the language, so each word gets its French
+                // and its English term.
+                for context in ["le la les et", "the and of"] {
+                    let text = format!("{context} {w}");
+                    let a = analyzer.analyze(&text);
+                    // A phrase ("recherche utilisateur") counts as its bigram,
+                    // so "Profil recherché" is no user research.
+                    if a.bigrams.is_empty() {
+                        terms.extend(a.terms().map(String::from));
+                    } else {
+                        terms.extend(a.bigrams.into_iter().map(|b| b.term));
+                    }
+                }
+            }
+            terms.sort();
+            terms.dedup();
+            terms
+        })
+    })
+}
+
+/// The whole verdict on one posting.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    /// The role the title claims, if it names one.
+    pub claimed_role: Option<Role>,
+    /// The classifier's verdict on the body (role, probabilities, scores).
+    #[serde(flatten)]
+    pub classification: Classification,
+    /// Titled as a Product Manager, reads as a backlog manager.
+    pub backlog_manager: bool,
+    /// Probability that the duties are a Product Owner's, in [0, 1].
+    pub score: f32,
+    /// The flag's threshold.
+    pub threshold: f32,
+    /// A confident disagreement between the title and the duties, other than
+    /// a backlog manager (a "Product Owner" doing product marketing, a
+    /// "Product Manager" running a project).
+    pub title_mismatch: bool,
+    /// Phrases that pushed towards `po` or towards the claimed PM role, strongest first.
+    pub evidence: Vec<Phrase>,
+    /// Core PM duties the posting never mentions.
+    pub missing_pm_duties: Vec<PmDuty>,
+}
+
+/// Confidence needed before a disagreement with the title counts as a mismatch.
+const MISMATCH_CONFIDENCE: f32 = 0.6;
+
+fn sentence_around(text: &str, span: &Range<usize>) -> String {
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';' | '•');
+    let start = text[..span.start].rfind(is_end).map_or(0, |i| i + 1);
+    let end = text[span.end..]
+        .find(is_end)
+        .map_or(text.len(), |i| span.end + i + 1);
+    text[start..end].trim().to_string()
+}
+
+/// Merges per-occurrence pushes into phrases of adjacent words on the same side.
+fn phrases(text: &str, evidence: &[Evidence], po: usize, pm: usize) -> Vec<Phrase> {
+    let mut pieces: Vec<(Range<usize>, f32)> = Vec::new();
+    for e in evidence {
+        if e.spans.is_empty() {
+            continue;
+        }
+        let push = (e.contributions[po] - e.contributions[pm]) / e.spans.len() as f32;
+        if push.abs() < 1e-4 {
+            continue;
+        }
+        pieces.extend(e.spans.iter().map(|s| (s.clone(), push)));
+    }
+    pieces.sort_by_key(|(s, _)| (s.start, s.end));
+    let mut out: Vec<Phrase> = Vec::new();
+    let mut current: Option<(Range<usize>, f32)> = None;
+    let adjacent = |a: &Range<usize>, b: &Range<usize>| {
+        b.start <= a.end
+            || (b.start - a.end <= 12
+                && !text[a.end..b.start]
+                    .chars()
+                    .any(|c| ".,;:!?()[]\n•|".contains(c)))
+    };
+    let close = |cur: (Range<usize>, f32), out: &mut Vec<Phrase>| {
+        let (span, weight) = cur;
+        out.push(Phrase {
+            text: text[span.clone()].to_string(),
+            sentence: sentence_around(text, &span),
+            side: if weight > 0.0 { Side::Po } else { Side::Pm },
+            span,
+            weight,
+        });
+    };
+    for (span, push) in pieces {
+        current = match current.take() {
+            Some((cs, cw)) if (cw > 0.0) == (push > 0.0) && adjacent(&cs, &span) => {
+                (cs.start..cs.end.max(span.end), cw + push).into()
+            }
+            Some(done) => {
+                close(done, &mut out);
+                Some((span, push))
+            }
+            None => Some((span, push)),
+        };
+    }
+    if let Some(done) = current {
+        close(done, &mut out);
+    }
+    out.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
+    out
+}
+
+impl Model {
+    /// Classifies a posting's body and sets it against what its title claims.
+    pub fn check(&self, title: &str, text: &str) -> Verdict {
+        let classification = self.classify(text);
+        let claimed = claimed_role(title);
+        let threshold = self
+            .info()
+            .detector
+            .as_ref()
+            .map_or(DEFAULT_THRESHOLD, |d| d.threshold);
+        let probability = |r: Role| {
+            classification
+                .probabilities
+                .iter()
+                .find(|p| p.role == r)
+                .map_or(0.0, |p| p.probability)
+        };
+        let score = probability(Role::Po);
+        let claims_pm = claimed.is_some_and(Role::is_pm_family);
+        let backlog_manager = claims_pm && classification.role == Role::Po && score >= threshold;
+        let title_mismatch = !backlog_manager
+            && claimed.is_some_and(|c| {
+                c != classification.role
+                    && !(c.is_pm_family() && classification.role.is_pm_family())
+                    && classification.confidence >= MISMATCH_CONFIDENCE
+            });
+        let pm_side = claimed.filter(|c| c.is_pm_family()).unwrap_or(Role::Pm);
+        let evidence = phrases(
+            text,
+            &classification.evidence,
+            Role::Po.index(),
+            pm_side.index(),
+        );
+        let analysis = self.tfidf().analyzer().analyze(text);
+        let mut present: Vec<String> = analysis.terms().map(String::from).collect();
+        present.extend(analysis.bigrams.into_iter().map(|b| b.term));
+        let groups = duty_terms(self.tfidf().analyzer());
+        let missing_pm_duties = PmDuty::ALL
+            .into_iter()
+            .zip(groups.iter())
+            .filter(|(_, terms)| !present.iter().any(|t| terms.binary_search(t).is_ok()))
+            .map(|(d, _)| d)
+            .collect();
+        debug_assert_eq!(classification.scores.len(), N_ROLES);
+        Verdict {
+            claimed_role: claimed,
+            classification,
+            backlog_manager,
+            score,
+            threshold,
+            title_mismatch,
+            evidence,
+            missing_pm_duties,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
