@@ -40,6 +40,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod audit;
 pub mod corpus;
 pub mod detect;
 mod error;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod classify;
 mod eval;
 mod tokens;
@@ -25,6 +26,23 @@ pub struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Audit a job-board dump: one verdict per record, in input order, a
+    /// summary on stderr and, with --report, a self-contained HTML report.
+    ///
+    /// Input: JSONL or CSV (by extension, else by content), gzip read
+    /// transparently, - for stdin; UTF-8 BOM and CRLF accepted; HTML in
+    /// descriptions stripped. Output: one JSON line (or CSV row) per record,
+    /// a verdict or {"line", "id", "error"} for a record that could not be read.
+    ///
+    /// Exit status: 0 every record was read; 1 some records failed (all others
+    /// still have their verdicts); 2 the run could not start.
+    ///
+    /// Examples:
+    ///   rolecheck audit dump.jsonl.gz -o verdicts.jsonl --report audit.html
+    ///   rolecheck audit export.csv --format csv --only-flagged > flagged.csv
+    ///   split -l 100000 dump.jsonl shard- && rolecheck audit shard-ab --line-offset 100000
+    #[command(verbatim_doc_comment)]
+    Audit(audit::AuditArgs),
     /// Say which role a posting's duties describe, with the words that decided it.
     ///
     /// The verdict reads the body (the duties); role names in it ("Product
@@ -77,6 +95,7 @@ enum Command {
 pub fn run() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
     match args.command {
+        Command::Audit(a) => audit::run(a),
         Command::Classify(a) => classify::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Tokens(a) => tokens::run(a),

@@ -314,10 +314,15 @@ const MISMATCH_CONFIDENCE: f32 = 0.6;
 
 fn sentence_around(text: &str, span: &Range<usize>) -> String {
     let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';' | '•');
-    let start = text[..span.start].rfind(is_end).map_or(0, |i| i + 1);
+    // Delimiters can be several bytes long (`•`): step over the whole char.
+    let start = text[..span.start]
+        .char_indices()
+        .rfind(|&(_, c)| is_end(c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
     let end = text[span.end..]
-        .find(is_end)
-        .map_or(text.len(), |i| span.end + i + 1);
+        .char_indices()
+        .find(|&(_, c)| is_end(c))
+        .map_or(text.len(), |(i, c)| span.end + i + c.len_utf8());
     text[start..end].trim().to_string()
 }
 

@@ -134,3 +134,15 @@ fn calibration_prefers_precision_and_never_scores_its_own_fold() {
     assert!((d.precision - 20.0 / 21.0).abs() < 1e-9, "{d:?}");
     assert!((d.recall - 20.0 / 21.0).abs() < 1e-9, "{d:?}");
 }
+
+#[test]
+fn sentences_around_multibyte_bullets_regression() {
+    // Found auditing a dump: "•" bullets split a sentence mid-character.
+    let body = "Vos missions :\n• gérer le backlog et rédiger les user stories\n• animer les cérémonies Scrum • faire la recette";
+    let v = model().check("Product Manager", body);
+    assert!(!v.evidence.is_empty());
+    for p in &v.evidence {
+        assert!(p.sentence.contains(&p.text), "{p:?}");
+        assert!(!p.sentence.starts_with('•'));
+    }
+}

@@ -1,0 +1,136 @@
+//! HTML in and out: descriptions exported as HTML become text, and the audit
+//! report is one self-contained, escaped HTML page.
+
+/// The text of an HTML fragment: tags removed (block tags become line
+/// breaks, so bullets stay separate clauses), common entities decoded.
+/// Text without `<` or `&` is returned as is.
+pub fn strip_html(s: &str) -> String {
+    if !s.contains('<') && !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                Some(end) if is_tag(&rest[1..end]) => {
+                    let tag = rest[1..end].trim_start_matches('/').to_ascii_lowercase();
+                    let name = tag
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .next()
+                        .unwrap_or("");
+                    if matches!(
+                        name,
+                        "br" | "p" | "li" | "ul" | "ol" | "div" | "h1" | "h2" | "h3" | "h4" | "tr"
+                    ) {
+                        out.push('\n');
+                    }
+                    if name == "li" && !rest[1..].starts_with('/') {
+                        out.push_str("- ");
+                    }
+                    rest = &rest[end + 1..];
+                }
+                _ => {
+                    out.push('<');
+                    rest = &rest[1..];
+                }
+            }
+        } else {
+            let end = rest[..rest.len().min(10)].find(';');
+            let decoded = end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e)));
+            match decoded {
+                Some((c, e)) => {
+                    out.push(c);
+                    rest = &rest[e + 1..];
+                }
+                None => {
+                    out.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+fn is_tag(inner: &str) -> bool {
+    let inner = inner.trim_start_matches('/');
+    inner
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic())
+        && !inner.contains('<')
+}
+
+fn decode_entity(name: &str) -> Option<char> {
+    if let Some(num) = name.strip_prefix('#') {
+        let code = match num.strip_prefix(['x', 'X']) {
+            Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+            None => num.parse().ok()?,
+        };
+        return char::from_u32(code);
+    }
+    Some(match name {
+        "amp" => '&',
+        "lt" => '<',
+        "gt" => '>',
+        "quot" => '"',
+        "apos" => '\'',
+        "nbsp" => ' ',
+        "eacute" => 'é',
+        "egrave" => 'è',
+        "agrave" => 'à',
+        "ccedil" => 'ç',
+        "rsquo" => '’',
+        "hellip" => '…',
+        _ => return None,
+    })
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_html_becomes_clauses_of_text() {
+        let html = "<p>Vos missions&nbsp;:</p><ul><li>G&eacute;rer le backlog</li><li>R&amp;D &lt;3</li></ul>Fin<br/>!";
+        assert_eq!(
+            strip_html(html),
+            "\nVos missions :\n\n\n- Gérer le backlog\n\n- R&D <3\n\nFin\n!"
+        );
+    }
+
+    #[test]
+    fn text_that_only_looks_like_html_is_kept() {
+        assert_eq!(strip_html("salaire < 50k & plus"), "salaire < 50k & plus");
+        assert_eq!(strip_html("a <3 b"), "a <3 b");
+        assert_eq!(strip_html("plain"), "plain");
+    }
+
+    #[test]
+    fn escaping_neutralises_markup() {
+        assert_eq!(
+            escape("<script>alert('x')</script> & \""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;"
+        );
+    }
+}

@@ -1,0 +1,408 @@
+//! Reading a job-board dump: JSONL or CSV, gzip or not, file or stdin, one
+//! record at a time, every record numbered by its line.
+
+use std::io::{BufRead, BufReader, Read};
+
+use serde_json::Value;
+
+use super::html::strip_html;
+
+/// One posting as read from a dump.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawPosting {
+    /// Its id, when the dump has one.
+    pub id: Option<String>,
+    /// Its title (empty when the dump has none).
+    pub title: String,
+    /// Its description, HTML stripped.
+    pub text: String,
+    /// Its company, when the dump has one.
+    pub company: Option<String>,
+}
+
+/// A record of the dump: its first line and the posting, or why it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// 1-based line where the record starts.
+    pub line: usize,
+    /// Its id when known, even if the record is bad.
+    pub id: Option<String>,
+    /// The posting, or a message a person can act on.
+    pub posting: Result<RawPosting, String>,
+}
+
+/// Which fields hold what, in the order they are looked for.
+#[derive(Debug, Clone)]
+pub struct Fields {
+    /// Title fields.
+    pub title: Vec<String>,
+    /// Description fields.
+    pub text: Vec<String>,
+    /// Id fields.
+    pub id: Vec<String>,
+    /// Company fields.
+    pub company: Vec<String>,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect();
+        Fields {
+            title: v(&[
+                "title",
+                "intitule",
+                "intitulé",
+                "job_title",
+                "jobtitle",
+                "name",
+            ]),
+            text: v(&["description", "text", "body", "content", "job_description"]),
+            id: v(&["id", "job_id", "reference", "ref"]),
+            company: v(&[
+                "company",
+                "entreprise",
+                "company_name",
+                "employer",
+                "societe",
+                "société",
+            ]),
+        }
+    }
+}
+
+/// The format of a dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header row, then one row per posting.
+    Csv,
+}
+
+/// Opens a dump: `-` is stdin; gzip is recognised by its magic bytes; the
+/// format comes from the extension (`.jsonl`, `.json`, `.ndjson`, `.csv`,
+/// with or without `.gz`) or, failing that, from the first byte (`{` is JSONL).
+pub fn open(path: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
+    let raw: Box<dyn Read + Send> = if path == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path)?)
+    };
+    let mut buffered = BufReader::with_capacity(1 << 16, raw);
+    let gz = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
+    let mut reader: Box<dyn BufRead + Send> = if gz {
+        Box::new(BufReader::with_capacity(
+            1 << 16,
+            flate2::read::MultiGzDecoder::new(buffered),
+        ))
+    } else {
+        Box::new(buffered)
+    };
+    let name = path.trim_end_matches(".gz").to_ascii_lowercase();
+    let format = if name.ends_with(".csv") {
+        Format::Csv
+    } else if name.ends_with(".jsonl") || name.ends_with(".json") || name.ends_with(".ndjson") {
+        Format::Jsonl
+    } else {
+        // Sniff: an empty or truncated start is read as JSONL, whose errors are per line.
+        let head = reader.fill_buf().unwrap_or(&[]);
+        let first = head
+            .strip_prefix(b"\xEF\xBB\xBF")
+            .unwrap_or(head)
+            .iter()
+            .find(|b| !b.is_ascii_whitespace());
+        if matches!(first, Some(b'{') | None) {
+            Format::Jsonl
+        } else {
+            Format::Csv
+        }
+    };
+    Ok((reader, format))
+}
+
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "text",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The first of `names` present in `obj`, with its name.
+fn find<'a>(
+    obj: &'a serde_json::Map<String, Value>,
+    names: &'a [String],
+) -> Option<(&'a str, &'a Value)> {
+    names
+        .iter()
+        .find_map(|n| obj.get(n).map(|v| (n.as_str(), v)))
+}
+
+/// A field found in a record: its name, its text if it is text, and its type
+/// for messages ("a number", "null", "text").
+type FieldValue = (String, Option<String>, &'static str);
+
+/// Builds a posting from named fields, or says what is wrong.
+fn posting_from(
+    get: &dyn Fn(&[String]) -> Option<FieldValue>,
+    fields: &Fields,
+) -> Result<RawPosting, String> {
+    let text = match get(&fields.text) {
+        None => {
+            return Err(format!(
+                "no description: none of the fields {} is present",
+                fields.text.join(", ")
+            ))
+        }
+        Some((name, None, kind)) => return Err(format!("field `{name}` is {kind}, expected text")),
+        Some((_, Some(t), _)) => t,
+    };
+    let title = match get(&fields.title) {
+        None | Some((_, None, "null")) => String::new(),
+        Some((name, None, kind)) => return Err(format!("field `{name}` is {kind}, expected text")),
+        Some((_, Some(t), _)) => t,
+    };
+    let text = strip_html(&text);
+    if text.trim().is_empty() {
+        return Err("empty description: nothing to classify".into());
+    }
+    Ok(RawPosting {
+        id: get(&fields.id).and_then(|(_, t, _)| t),
+        title: strip_html(&title),
+        text,
+        company: get(&fields.company)
+            .and_then(|(_, t, _)| t)
+            .filter(|c| !c.trim().is_empty()),
+    })
+}
+
+/// Records of a JSONL dump.
+pub struct JsonlRecords<R> {
+    reader: R,
+    fields: Fields,
+    line: usize,
+    buf: Vec<u8>,
+    done: bool,
+}
+
+impl<R: BufRead> JsonlRecords<R> {
+    /// Reads records from `reader`.
+    pub fn new(reader: R, fields: Fields) -> Self {
+        JsonlRecords {
+            reader,
+            fields,
+            line: 0,
+            buf: Vec::new(),
+            done: false,
+        }
+    }
+
+    fn parse(&self, raw: &[u8]) -> (Option<String>, Result<RawPosting, String>) {
+        let text = match std::str::from_utf8(raw) {
+            Ok(t) => t,
+            Err(e) => {
+                return (
+                    None,
+                    Err(format!(
+                        "not UTF-8 text (invalid byte at column {})",
+                        e.valid_up_to() + 1
+                    )),
+                )
+            }
+        };
+        let value: Value = match serde_json::from_str(text) {
+            Ok(v) => v,
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = msg
+                    .rsplit_once(" at line ")
+                    .map_or(msg.as_str(), |(h, _)| h)
+                    .to_string();
+                return (
+                    None,
+                    Err(format!("not valid JSON: {msg} (column {})", e.column())),
+                );
+            }
+        };
+        let Value::Object(obj) = value else {
+            return (
+                None,
+                Err(format!(
+                    "expected a JSON object, found {}",
+                    type_name(&value)
+                )),
+            );
+        };
+        let id = find(&obj, &self.fields.id).and_then(|(_, v)| value_text(v));
+        let get = |names: &[String]| {
+            let (name, v) = names
+                .iter()
+                .find_map(|n| obj.get(n).map(|v| (n.clone(), v)))?;
+            let text = match v {
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            };
+            Some((name, text, type_name(v)))
+        };
+        (id, posting_from(&get, &self.fields))
+    }
+}
+
+impl<R: BufRead> Iterator for JsonlRecords<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        loop {
+            if self.done {
+                return None;
+            }
+            self.buf.clear();
+            self.line += 1;
+            match self.reader.read_until(b'\n', &mut self.buf) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(e) => {
+                    self.done = true;
+                    return Some(Record {
+                        line: self.line,
+                        id: None,
+                        posting: Err(format!("input ends early: {e}")),
+                    });
+                }
+            }
+            let mut raw = &self.buf[..];
+            if self.line == 1 {
+                raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
+            }
+            while let Some(r) = raw.strip_suffix(b"\n").or_else(|| raw.strip_suffix(b"\r")) {
+                raw = r;
+            }
+            if raw.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            let (id, posting) = self.parse(raw);
+            return Some(Record {
+                line: self.line,
+                id,
+                posting,
+            });
+        }
+    }
+}
+
+/// Records of a CSV dump (header row first).
+pub struct CsvRecords<R: Read> {
+    reader: csv::Reader<R>,
+    fields: Fields,
+    header: Vec<String>,
+    record: csv::ByteRecord,
+    done: bool,
+}
+
+impl<R: Read> CsvRecords<R> {
+    /// Reads the header; a dump without a description column cannot be audited.
+    pub fn new(reader: R, fields: Fields) -> Result<Self, String> {
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(reader);
+        let header: Vec<String> = reader
+            .byte_headers()
+            .map_err(|e| format!("reading the CSV header: {e}"))?
+            .iter()
+            .map(|h| {
+                String::from_utf8_lossy(h)
+                    .trim_start_matches('\u{feff}')
+                    .trim()
+                    .to_string()
+            })
+            .collect();
+        if !fields.text.iter().any(|t| header.contains(t)) {
+            return Err(format!(
+                "no description column: looked for {}; the header has {}",
+                fields.text.join(", "),
+                header.join(", ")
+            ));
+        }
+        Ok(CsvRecords {
+            reader,
+            fields,
+            header,
+            record: csv::ByteRecord::new(),
+            done: false,
+        })
+    }
+}
+
+impl<R: Read> Iterator for CsvRecords<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        if self.done {
+            return None;
+        }
+        let line = self.reader.position().line() as usize;
+        match self.reader.read_byte_record(&mut self.record) {
+            Ok(false) => None,
+            Err(e) => {
+                // An I/O error (a truncated gzip stream) ends the dump; a CSV
+                // syntax error ends it too, since the rest cannot be trusted to align.
+                self.done = true;
+                Some(Record {
+                    line: line.max(1),
+                    id: None,
+                    posting: Err(format!("input ends early: {e}")),
+                })
+            }
+            Ok(true) => {
+                let line = self.record.position().map_or(line, |p| p.line() as usize);
+                let header = &self.header;
+                let record = &self.record;
+                let column = |name: &str| header.iter().position(|h| h == name);
+                let id = self
+                    .fields
+                    .id
+                    .iter()
+                    .find_map(|n| column(n).and_then(|i| record.get(i)))
+                    .map(|b| String::from_utf8_lossy(b).into_owned());
+                if record.len() != header.len() {
+                    return Some(Record {
+                        line,
+                        id,
+                        posting: Err(format!(
+                            "row has {} fields, the header has {}",
+                            record.len(),
+                            header.len()
+                        )),
+                    });
+                }
+                let get = |names: &[String]| {
+                    let (name, i) = names
+                        .iter()
+                        .find_map(|n| column(n).map(|i| (n.clone(), i)))?;
+                    let bytes = record.get(i)?;
+                    match std::str::from_utf8(bytes) {
+                        Ok(t) => Some((name, Some(t.to_string()), "text")),
+                        Err(_) => Some((name, None, "not UTF-8 text")),
+                    }
+                };
+                Some(Record {
+                    line,
+                    id,
+                    posting: posting_from(&get, &self.fields),
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+//! Auditing a job-board dump: every record read, classified and checked
+//! against its title, one verdict or one error per record, in input order.
+//!
+//! A verdict depends only on its record and the model, so a dump can be split
+//! into shards, audited anywhere and the outputs concatenated (with
+//! `line_offset` keeping line numbers global).
+
+pub mod html;
+pub mod input;
+mod report;
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::detect::Phrase;
+use crate::{Lang, Model, Role};
+pub use input::{Fields, Format, RawPosting, Record};
+pub use report::render_report;
+
+/// Evidence phrases kept per verdict in the dump's output.
+const EVIDENCE_PER_VERDICT: usize = 5;
+/// Flagged postings kept, with their text, for the HTML report: memory stays
+/// bounded whatever the dump's size; the counts cover every posting.
+pub const REPORT_MAX_FLAGGED: usize = 300;
+
+/// The verdict on one record of a dump.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VerdictLine {
+    /// 1-based line of the record in the whole dump.
+    pub line: usize,
+    /// The record's id, when it has one.
+    pub id: Option<String>,
+    /// Its title.
+    pub title: String,
+    /// The role its duties describe.
+    pub role: Role,
+    /// The probability of that role.
+    pub confidence: f32,
+    /// Every role's probability.
+    pub probabilities: BTreeMap<&'static str, f32>,
+    /// The role its title claims.
+    pub claimed_role: Option<Role>,
+    /// Titled as a PM, reads as a backlog manager.
+    pub backlog_manager: bool,
+    /// Probability that the duties are a Product Owner's.
+    pub score: f32,
+    /// A confident disagreement between title and duties.
+    pub title_mismatch: bool,
+    /// The strongest phrases for each reading.
+    pub evidence: Vec<Phrase>,
+    /// The detected language.
+    pub lang: Lang,
+}
+
+/// A record that could not be read, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorLine {
+    /// 1-based line of the record in the whole dump.
+    pub line: usize,
+    /// Its id, when it could be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// What is wrong with it.
+    pub error: String,
+}
+
+/// One output line: a verdict or an error.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum AuditLine {
+    /// The record was read and judged.
+    Verdict(VerdictLine),
+    /// The record could not be read.
+    Error(ErrorLine),
+}
+
+/// A flagged posting, kept for the report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flagged {
+    /// Its verdict.
+    pub verdict: VerdictLine,
+    /// Its company, when known.
+    pub company: Option<String>,
+    /// Its description (HTML stripped), where the evidence spans point.
+    pub text: String,
+}
+
+/// Judges one record. Pure: the same record and model give the same line.
+pub fn audit_record(
+    model: &Model,
+    record: Record,
+    line_offset: usize,
+) -> (AuditLine, Option<Flagged>, Option<String>) {
+    let line = record.line + line_offset;
+    let posting = match record.posting {
+        Ok(p) => p,
+        Err(error) => {
+            return (
+                AuditLine::Error(ErrorLine {
+                    line,
+                    id: record.id,
+                    error,
+                }),
+                None,
+                None,
+            )
+        }
+    };
+    let v = model.check(&posting.title, &posting.text);
+    let c = &v.classification;
+    let probabilities = c
+        .probabilities
+        .iter()
+        .map(|p| (p.role.id(), p.probability))
+        .collect();
+    let verdict = VerdictLine {
+        line,
+        id: posting.id,
+        title: posting.title,
+        role: c.role,
+        confidence: c.confidence,
+        probabilities,
+        claimed_role: v.claimed_role,
+        backlog_manager: v.backlog_manager,
+        score: v.score,
+        title_mismatch: v.title_mismatch,
+        evidence: v.evidence.into_iter().take(EVIDENCE_PER_VERDICT).collect(),
+        lang: c.lang,
+    };
+    let flagged = verdict.backlog_manager.then(|| Flagged {
+        verdict: verdict.clone(),
+        company: posting.company.clone(),
+        text: posting.text,
+    });
+    (AuditLine::Verdict(verdict), flagged, posting.company)
+}
+
+/// Counts over a whole audit; they add up to the records read.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Summary {
+    /// Records read (verdicts + errors).
+    pub records: usize,
+    /// Verdicts per role, in [`Role::ALL`] order.
+    pub per_role: [usize; 7],
+    /// Backlog managers flagged.
+    pub flagged: usize,
+    /// Title mismatches.
+    pub mismatches: usize,
+    /// Records that could not be read.
+    pub errors: usize,
+    /// Per company: (postings, flagged).
+    pub companies: HashMap<String, (usize, usize)>,
+}
+
+impl Summary {
+    /// Counts one output line (and its company).
+    pub fn add(&mut self, line: &AuditLine, company: Option<&str>) {
+        self.records += 1;
+        match line {
+            AuditLine::Error(_) => self.errors += 1,
+            AuditLine::Verdict(v) => {
+                self.per_role[v.role.index()] += 1;
+                self.flagged += usize::from(v.backlog_manager);
+                self.mismatches += usize::from(v.title_mismatch);
+                if let Some(c) = company {
+                    let e = self.companies.entry(c.to_string()).or_default();
+                    e.0 += 1;
+                    e.1 += usize::from(v.backlog_manager);
+                }
+            }
+        }
+    }
+
+    /// Postings that got a verdict.
+    pub fn verdicts(&self) -> usize {
+        self.records - self.errors
+    }
+
+    /// Share of PM-titled verdicts flagged, over all verdicts.
+    pub fn flag_rate(&self) -> f64 {
+        if self.verdicts() == 0 {
+            0.0
+        } else {
+            self.flagged as f64 / self.verdicts() as f64
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::input::{Fields, JsonlRecords};
+    use super::*;
+
+    #[test]
+    fn summary_counts_add_up_to_the_records() {
+        let model = Model::shipped().unwrap();
+        let dump = "{\"id\": 1, \"title\": \"Product Manager\", \"description\": \"Vous gérez le backlog, les user stories et la recette.\", \"company\": \"A\"}\n\
+                    not json\n\
+                    {\"id\": 3, \"title\": \"PMM\", \"description\": \"Positioning, messaging and launches.\"}\n";
+        let mut summary = Summary::default();
+        for record in JsonlRecords::new(dump.as_bytes(), Fields::default()) {
+            let (line, _, company) = audit_record(&model, record, 10);
+            summary.add(&line, company.as_deref());
+        }
+        assert_eq!(summary.records, 3);
+        assert_eq!(summary.errors, 1);
+        assert_eq!(
+            summary.per_role.iter().sum::<usize>() + summary.errors,
+            summary.records
+        );
+        assert_eq!(summary.companies["A"].0, 1);
+    }
+
+    #[test]
+    fn line_offset_shifts_every_line() {
+        let model = Model::shipped().unwrap();
+        let records: Vec<_> = JsonlRecords::new(&b"\n\nbad\n"[..], Fields::default()).collect();
+        assert_eq!(records.len(), 1);
+        assert_eq!(records[0].line, 3, "blank lines count");
+        let (line, _, _) = audit_record(&model, records[0].clone(), 100);
+        assert!(matches!(
+            line,
+            AuditLine::Error(ErrorLine { line: 103, .. })
+        ));
+    }
+}
