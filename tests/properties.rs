@@ -72,6 +72,13 @@ proptest! {
     }
 
     #[test]
+    fn html_stripping_never_panics(text in posting_like(), tags in "[<>&;a-z/ ]{0,20}") {
+        let mixed = format!("{tags}{text}{tags}");
+        let stripped = rolecheck::audit::html::strip_html(&mixed);
+        prop_assert!(stripped.len() <= mixed.len() + mixed.matches('<').count() * 3);
+    }
+
+    #[test]
     fn occurrence_spans_lie_inside_the_input(text in posting_like()) {
         let t = vectorizer();
         t.for_each_occurrence(&mut Scratch::new(), &text, |o| {

@@ -38,7 +38,11 @@ pub fn strip_html(s: &str) -> String {
                 }
             }
         } else {
-            let end = rest[..rest.len().min(10)].find(';');
+            // `;` is ASCII, so its byte index is a char boundary even when
+            // the ten bytes after `&` end inside a multi-byte character.
+            let end = rest.as_bytes()[..rest.len().min(10)]
+                .iter()
+                .position(|&b| b == b';');
             let decoded = end.and_then(|e| decode_entity(&rest[1..e]).map(|c| (c, e)));
             match decoded {
                 Some((c, e)) => {
@@ -124,6 +128,13 @@ mod tests {
         assert_eq!(strip_html("salaire < 50k & plus"), "salaire < 50k & plus");
         assert_eq!(strip_html("a <3 b"), "a <3 b");
         assert_eq!(strip_html("plain"), "plain");
+    }
+
+    #[test]
+    fn ampersand_before_multibyte_text_regression() {
+        // Found benchmarking the audit: "R&D équipe" cut a char in two.
+        assert_eq!(strip_html("R&D équipe"), "R&D équipe");
+        assert_eq!(strip_html("a &éééé; b"), "a &éééé; b");
     }
 
     #[test]

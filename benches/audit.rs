@@ -1,0 +1,53 @@
+//! The whole audit path on a dump made of the corpus's postings: read →
+//! parse → analyze → vectorize → classify → detect → serialise, one core.
+
+use std::hint::black_box;
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use rolecheck::audit::input::{Fields, JsonlRecords};
+use rolecheck::audit::{audit_record, Summary};
+use rolecheck::Model;
+
+/// The corpus as a job-board export: {"id", "title", "description"} per line.
+fn dump() -> Vec<u8> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/postings.jsonl");
+    let data = std::fs::read_to_string(path).expect("corpus/postings.jsonl ships with the repo");
+    let mut out = Vec::new();
+    for l in data.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).expect("corpus lines are JSON");
+        let row = serde_json::json!({"id": v["id"], "title": v["title"], "description": v["text"]});
+        out.extend_from_slice(row.to_string().as_bytes());
+        out.push(b'\n');
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let model = Model::shipped().expect("the shipped model loads");
+    let input = dump();
+    let n = input.iter().filter(|&&b| b == b'\n').count();
+    let mut g = c.benchmark_group("audit");
+    g.throughput(Throughput::Bytes(input.len() as u64));
+    g.bench_function(BenchmarkId::new("one_core", format!("{n}_postings")), |b| {
+        b.iter(|| {
+            let mut out = Vec::with_capacity(input.len());
+            let mut summary = Summary::default();
+            for record in JsonlRecords::new(&input[..], Fields::default()) {
+                let (line, _, company) = audit_record(&model, record, 0);
+                summary.add(&line, company.as_deref());
+                serde_json::to_writer(&mut out, &line).expect("serialises");
+                out.push(b'\n');
+            }
+            assert_eq!(summary.records, n);
+            black_box(out)
+        })
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = bench
+}
+criterion_main!(benches);
