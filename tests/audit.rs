@@ -2,28 +2,13 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn rolecheck(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolecheck"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the rolecheck binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    if let Some(input) = stdin {
-        pipe.write_all(input).expect("writing stdin");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("rolecheck finishes")
-}
+mod common;
+use common::{rolecheck, temp_dir};
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("rolecheck-audit-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    temp_dir(&format!("audit-{name}"))
 }
 
 fn lines(o: &Output) -> Vec<serde_json::Value> {

@@ -1,23 +1,9 @@
 //! The `rolecheck` binary, driven as a user would.
 
-use std::io::Write;
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
-fn rolecheck(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rolecheck"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the rolecheck binary runs");
-    let mut pipe = child.stdin.take().expect("stdin is piped");
-    if let Some(input) = stdin {
-        pipe.write_all(input).expect("writing stdin");
-    }
-    drop(pipe);
-    child.wait_with_output().expect("rolecheck finishes")
-}
+mod common;
+use common::{rolecheck, temp_dir};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
@@ -97,12 +83,6 @@ fn unknown_subcommand_is_a_usage_error() {
     let o = rolecheck(&["tokenz"], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("tokens"));
-}
-
-fn temp_dir(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("rolecheck-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
 }
 
 const BACKLOG_JOB: &str = "En tant que Product Manager, vous gérez le backlog : recueil des demandes métier, \

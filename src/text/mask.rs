@@ -37,10 +37,8 @@ fn word_is(text: &str, segs: &[Segment], k: usize, options: &[&str]) -> bool {
     })
 }
 
-/// Words a role name can start with.
-const STARTS: &[&str] = &[
-    "product",
-    "produit",
+/// French heads of a role name followed by "(de/du) produit".
+const CHEF_LIKE: &[&str] = &[
     "chef",
     "cheffe",
     "chefs",
@@ -48,10 +46,10 @@ const STARTS: &[&str] = &[
     "responsables",
     "directeur",
     "directrice",
-    "head",
-    "vp",
-    "chief",
 ];
+
+/// The other words a role name can start with.
+const STARTS: &[&str] = &["product", "produit", "head", "vp", "chief"];
 
 /// Can a role name start with this word? Only then is [`role_name_len`]
 /// worth calling; the vectorizer caches the answer per surface form, so the
@@ -61,6 +59,7 @@ pub(crate) fn is_role_start(word: &str) -> bool {
     w.len() <= 11
         && STARTS
             .iter()
+            .chain(CHEF_LIKE)
             .chain(ROLE_ACRONYMS)
             .any(|o| w.eq_ignore_ascii_case(o.as_bytes()))
 }
@@ -84,18 +83,7 @@ pub(crate) fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
         if is(i + 1, &["marketing"]) && is(i + 2, &["manager", "managers", "lead", "director"]) {
             return 3;
         }
-    } else if is(
-        i,
-        &[
-            "chef",
-            "cheffe",
-            "chefs",
-            "responsable",
-            "responsables",
-            "directeur",
-            "directrice",
-        ],
-    ) {
+    } else if is(i, CHEF_LIKE) {
         // chef de produit, responsable produit, directrice du produit.
         if is(i + 1, PRODUIT) {
             return 2;

@@ -46,20 +46,27 @@ fn batch_equals_sequential_in_input_order() {
     assert!(t.transform_batch::<&str>(&[]).is_empty());
 }
 
+/// The features the cached path emits for `text`, and those the full
+/// analysis finds (unigrams and bigrams), both sorted.
+fn fast_and_slow(t: &TfIdf, scratch: &mut Scratch, text: &str) -> (Vec<String>, Vec<String>) {
+    let mut fast = Vec::new();
+    t.for_each_occurrence(scratch, text, |o| {
+        fast.push(t.feature_name(o.feature).unwrap())
+    });
+    let analysis = t.analyzer().analyze(text);
+    let mut slow: Vec<String> = analysis.terms().map(String::from).collect();
+    slow.extend(analysis.bigrams.into_iter().map(|b| b.term));
+    fast.sort();
+    slow.sort();
+    (fast, slow)
+}
+
 #[test]
 fn cached_path_agrees_with_the_full_analysis() {
     let t = fitted();
     let mut scratch = Scratch::new();
     for d in DOCS.iter().chain(DOCS) {
-        let mut fast = Vec::new();
-        t.for_each_occurrence(&mut scratch, d, |o| {
-            fast.push(t.feature_name(o.feature).unwrap())
-        });
-        let analysis = t.analyzer().analyze(d);
-        let mut slow: Vec<String> = analysis.terms().map(String::from).collect();
-        slow.extend(analysis.bigrams.into_iter().map(|b| b.term));
-        fast.sort();
-        slow.sort();
+        let (fast, slow) = fast_and_slow(&t, &mut scratch, d);
         assert_eq!(fast, slow, "{d}");
     }
 }
@@ -74,15 +81,7 @@ fn cached_path_masks_role_names_like_the_full_analysis() {
     let t = TfIdfParams::default().min_df(1).fit(&docs).unwrap();
     let mut scratch = Scratch::new();
     for d in docs.iter().chain(&docs) {
-        let mut fast = Vec::new();
-        t.for_each_occurrence(&mut scratch, d, |o| {
-            fast.push(t.feature_name(o.feature).unwrap())
-        });
-        let analysis = t.analyzer().analyze(d);
-        let mut slow: Vec<String> = analysis.terms().map(String::from).collect();
-        slow.extend(analysis.bigrams.into_iter().map(|b| b.term));
-        fast.sort();
-        slow.sort();
+        let (fast, slow) = fast_and_slow(&t, &mut scratch, d);
         assert_eq!(fast, slow, "{d}");
         assert!(
             !fast
