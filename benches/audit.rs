@@ -6,6 +6,7 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rolecheck::audit::input::{Fields, JsonlRecords};
 use rolecheck::audit::{audit_record, Summary};
+use rolecheck::vectorize::Scratch;
 use rolecheck::Model;
 
 /// The corpus as a job-board export: {"id", "title", "description"} per line.
@@ -32,8 +33,9 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut out = Vec::with_capacity(input.len());
             let mut summary = Summary::default();
+            let mut scratch = Scratch::new();
             for record in JsonlRecords::new(&input[..], Fields::default()) {
-                let (line, _, company) = audit_record(&model, record, 0);
+                let (line, _, company) = audit_record(&model, &mut scratch, record, 0);
                 summary.add(&line, company.as_deref());
                 serde_json::to_writer(&mut out, &line).expect("serialises");
                 out.push(b'\n');

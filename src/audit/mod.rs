@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::detect::Phrase;
+use crate::detect::{Depth, Phrase};
+use crate::vectorize::Scratch;
 use crate::{Lang, Model, Role};
 pub use input::{Fields, Format, RawPosting, Record};
 pub use report::render_report;
@@ -89,6 +90,7 @@ pub struct Flagged {
 /// Judges one record. Pure: the same record and model give the same line.
 pub fn audit_record(
     model: &Model,
+    scratch: &mut Scratch,
     record: Record,
     line_offset: usize,
 ) -> (AuditLine, Option<Flagged>, Option<String>) {
@@ -107,7 +109,7 @@ pub fn audit_record(
             )
         }
     };
-    let v = model.check(&posting.title, &posting.text);
+    let v = model.check_with(scratch, &posting.title, &posting.text, Depth::Flag);
     let c = &v.classification;
     let probabilities = c
         .probabilities
@@ -200,7 +202,7 @@ mod tests {
                     {\"id\": 3, \"title\": \"PMM\", \"description\": \"Positioning, messaging and launches.\"}\n";
         let mut summary = Summary::default();
         for record in JsonlRecords::new(dump.as_bytes(), Fields::default()) {
-            let (line, _, company) = audit_record(&model, record, 10);
+            let (line, _, company) = audit_record(&model, &mut Scratch::new(), record, 10);
             summary.add(&line, company.as_deref());
         }
         assert_eq!(summary.records, 3);
@@ -218,7 +220,7 @@ mod tests {
         let records: Vec<_> = JsonlRecords::new(&b"\n\nbad\n"[..], Fields::default()).collect();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].line, 3, "blank lines count");
-        let (line, _, _) = audit_record(&model, records[0].clone(), 100);
+        let (line, _, _) = audit_record(&model, &mut Scratch::new(), records[0].clone(), 100);
         assert!(matches!(
             line,
             AuditLine::Error(ErrorLine { line: 103, .. })

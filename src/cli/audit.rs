@@ -85,12 +85,13 @@ impl<R: std::io::Read> std::io::Read for Counting<R> {
 /// error line naming the bug and the run goes on: one record never stops a dump.
 fn judge(
     model: &rolecheck::Model,
+    scratch: &mut rolecheck::vectorize::Scratch,
     record: Record,
     line_offset: usize,
 ) -> (AuditLine, Option<audit::Flagged>, Option<String>) {
     let (line, id) = (record.line + line_offset, record.id.clone());
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        audit::audit_record(model, record, line_offset)
+        audit::audit_record(model, scratch, record, line_offset)
     }))
     .unwrap_or_else(|panic| {
         let what = panic
@@ -252,7 +253,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         let judged: Vec<_> = pool.install(|| {
             batch
                 .into_par_iter()
-                .map(|r| judge(&model, r, args.line_offset))
+                .map_init(rolecheck::vectorize::Scratch::new, |scratch, r| {
+                    judge(&model, scratch, r, args.line_offset)
+                })
                 .collect()
         });
         for (line, flag, company) in judged {

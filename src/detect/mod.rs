@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Classification, Evidence, N_ROLES};
 use crate::title::claimed_role;
+use crate::vectorize::Scratch;
 use crate::{Analyzer, Model, Role};
 
 /// The flag's threshold and how well it did, measured when the model was trained.
@@ -303,10 +304,20 @@ pub struct Verdict {
     /// a backlog manager (a "Product Owner" doing product marketing, a
     /// "Product Manager" running a project).
     pub title_mismatch: bool,
-    /// Phrases that pushed towards `po` or towards the claimed PM role, strongest first.
+    /// Phrases that pushed towards `po` or towards the claimed PM role, the
+    /// [`MAX_PHRASES`] strongest, strongest first.
     pub evidence: Vec<Phrase>,
     /// Core PM duties the posting never mentions.
     pub missing_pm_duties: Vec<PmDuty>,
+}
+
+/// How much of the verdict to compute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Depth {
+    /// Everything, missing PM duties included.
+    Full,
+    /// Role, flag, mismatch and evidence; no missing PM duties.
+    Flag,
 }
 
 /// Confidence needed before a disagreement with the title counts as a mismatch.
@@ -326,7 +337,11 @@ fn sentence_around(text: &str, span: &Range<usize>) -> String {
     text[start..end].trim().to_string()
 }
 
-/// Merges per-occurrence pushes into phrases of adjacent words on the same side.
+/// Phrases kept per verdict, strongest first.
+pub const MAX_PHRASES: usize = 20;
+
+/// Merges per-occurrence pushes into phrases of adjacent words on the same
+/// side; the [`MAX_PHRASES`] strongest are returned.
 fn phrases(text: &str, evidence: &[Evidence], po: usize, pm: usize) -> Vec<Phrase> {
     let mut pieces: Vec<(Range<usize>, f32)> = Vec::new();
     for e in evidence {
@@ -340,8 +355,7 @@ fn phrases(text: &str, evidence: &[Evidence], po: usize, pm: usize) -> Vec<Phras
         pieces.extend(e.spans.iter().map(|s| (s.clone(), push)));
     }
     pieces.sort_by_key(|(s, _)| (s.start, s.end));
-    let mut out: Vec<Phrase> = Vec::new();
-    let mut current: Option<(Range<usize>, f32)> = None;
+    let mut merged: Vec<(Range<usize>, f32)> = Vec::new();
     let adjacent = |a: &Range<usize>, b: &Range<usize>| {
         b.start <= a.end
             || (b.start - a.end <= 12
@@ -349,39 +363,48 @@ fn phrases(text: &str, evidence: &[Evidence], po: usize, pm: usize) -> Vec<Phras
                     .chars()
                     .any(|c| ".,;:!?()[]\n•|".contains(c)))
     };
-    let close = |cur: (Range<usize>, f32), out: &mut Vec<Phrase>| {
-        let (span, weight) = cur;
-        out.push(Phrase {
+    for (span, push) in pieces {
+        match merged.last_mut() {
+            Some((cs, cw)) if (*cw > 0.0) == (push > 0.0) && adjacent(cs, &span) => {
+                cs.end = cs.end.max(span.end);
+                *cw += push;
+            }
+            _ => merged.push((span, push)),
+        }
+    }
+    merged.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
+    // Only the strongest phrases get their text and sentence copied out.
+    merged.truncate(MAX_PHRASES);
+    merged
+        .into_iter()
+        .map(|(span, weight)| Phrase {
             text: text[span.clone()].to_string(),
             sentence: sentence_around(text, &span),
             side: if weight > 0.0 { Side::Po } else { Side::Pm },
             span,
             weight,
-        });
-    };
-    for (span, push) in pieces {
-        current = match current.take() {
-            Some((cs, cw)) if (cw > 0.0) == (push > 0.0) && adjacent(&cs, &span) => {
-                (cs.start..cs.end.max(span.end), cw + push).into()
-            }
-            Some(done) => {
-                close(done, &mut out);
-                Some((span, push))
-            }
-            None => Some((span, push)),
-        };
-    }
-    if let Some(done) = current {
-        close(done, &mut out);
-    }
-    out.sort_by(|a, b| b.weight.abs().total_cmp(&a.weight.abs()));
-    out
+        })
+        .collect()
 }
 
 impl Model {
     /// Classifies a posting's body and sets it against what its title claims.
     pub fn check(&self, title: &str, text: &str) -> Verdict {
-        let classification = self.classify(text);
+        self.check_with(&mut Scratch::new(), title, text, Depth::Full)
+    }
+
+    /// [`Model::check`] with caller-owned working memory. With
+    /// [`Depth::Flag`], the missing PM duties are not looked for (they need a
+    /// second, per-token analysis of the body) and stay empty: what a batch
+    /// audit needs, several times faster.
+    pub fn check_with(
+        &self,
+        scratch: &mut Scratch,
+        title: &str,
+        text: &str,
+        depth: Depth,
+    ) -> Verdict {
+        let classification = self.classify_with(scratch, text);
         let claimed = claimed_role(title);
         let threshold = self
             .info()
@@ -411,16 +434,21 @@ impl Model {
             Role::Po.index(),
             pm_side.index(),
         );
-        let analysis = self.tfidf().analyzer().analyze(text);
-        let mut present: Vec<String> = analysis.terms().map(String::from).collect();
-        present.extend(analysis.bigrams.into_iter().map(|b| b.term));
-        let groups = duty_terms(self.tfidf().analyzer());
-        let missing_pm_duties = PmDuty::ALL
-            .into_iter()
-            .zip(groups.iter())
-            .filter(|(_, terms)| !present.iter().any(|t| terms.binary_search(t).is_ok()))
-            .map(|(d, _)| d)
-            .collect();
+        let missing_pm_duties = match depth {
+            Depth::Flag => Vec::new(),
+            Depth::Full => {
+                let analysis = self.tfidf().analyzer().analyze(text);
+                let mut present: Vec<String> = analysis.terms().map(String::from).collect();
+                present.extend(analysis.bigrams.into_iter().map(|b| b.term));
+                let groups = duty_terms(self.tfidf().analyzer());
+                PmDuty::ALL
+                    .into_iter()
+                    .zip(groups.iter())
+                    .filter(|(_, terms)| !present.iter().any(|t| terms.binary_search(t).is_ok()))
+                    .map(|(d, _)| d)
+                    .collect()
+            }
+        };
         debug_assert_eq!(classification.scores.len(), N_ROLES);
         Verdict {
             claimed_role: claimed,

@@ -283,14 +283,19 @@ pub fn fit_candidate(
         Classifier::NaiveBayes { alpha } => {
             // linfa-bayes 0.8.1 prints every class histogram with `dbg!` while
             // fitting: silence stderr for the duration, so the tool's own
-            // stderr stays clean. (If stderr is already redirected, the
-            // noise simply goes through.)
-            let gag = gag::Gag::stderr().ok();
-            let fitted = MultinomialNb::params()
-                .alpha(alpha)
-                .fit(&dataset)
-                .map_err(|e| Error::Training(format!("naive Bayes: {e}")));
-            drop(gag);
+            // stderr stays clean. The redirection is process-wide, so naive
+            // Bayes fits run one at a time: a fit finishing on one thread must
+            // not restore stderr while another is still printing. (If stderr is
+            // already redirected by someone else, the noise goes through.)
+            static SILENCE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+            let fitted = {
+                let _one_at_a_time = SILENCE.lock().unwrap_or_else(|e| e.into_inner());
+                let _gag = gag::Gag::stderr().ok();
+                MultinomialNb::params()
+                    .alpha(alpha)
+                    .fit(&dataset)
+                    .map_err(|e| Error::Training(format!("naive Bayes: {e}")))
+            };
             let fitted = fitted?;
             // Naive Bayes is linear in the features: the joint log-likelihood
             // of the zero vector gives the intercepts (log priors), and of each
