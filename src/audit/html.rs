@@ -57,7 +57,22 @@ pub fn strip_html(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    out
+    // Block tags in a row (`</li><li>`, `<p></p>`) would leave runs of empty
+    // lines: keep at most one empty line, and none at the edges.
+    let mut tidy = String::with_capacity(out.len());
+    let mut newlines = 0;
+    for c in out.trim_matches('\n').chars() {
+        if c == '\n' {
+            newlines += 1;
+            if newlines > 2 {
+                continue;
+            }
+        } else {
+            newlines = 0;
+        }
+        tidy.push(c);
+    }
+    tidy
 }
 
 fn is_tag(inner: &str) -> bool {
@@ -119,7 +134,7 @@ mod tests {
         let html = "<p>Vos missions&nbsp;:</p><ul><li>G&eacute;rer le backlog</li><li>R&amp;D &lt;3</li></ul>Fin<br/>!";
         assert_eq!(
             strip_html(html),
-            "\nVos missions :\n\n\n- Gérer le backlog\n\n- R&D <3\n\nFin\n!"
+            "Vos missions :\n\n- Gérer le backlog\n\n- R&D <3\n\nFin\n!"
         );
     }
 
