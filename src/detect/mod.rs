@@ -316,7 +316,8 @@ pub struct Verdict {
 pub enum Depth {
     /// Everything, missing PM duties included.
     Full,
-    /// Role, flag, mismatch and evidence; no missing PM duties.
+    /// Role, flag, mismatch and evidence phrases; no per-term evidence, no
+    /// missing PM duties.
     Flag,
 }
 
@@ -337,23 +338,48 @@ fn sentence_around(text: &str, span: &Range<usize>) -> String {
     text[start..end].trim().to_string()
 }
 
+/// Each occurrence's push from per-term evidence: the term's `po`
+/// contribution minus the claimed PM role's, split evenly over its occurrences.
+fn pieces_from_evidence(evidence: &[Evidence], po: usize, pm: usize) -> Vec<(Range<usize>, f32)> {
+    let mut pieces = Vec::new();
+    for e in evidence.iter().filter(|e| !e.spans.is_empty()) {
+        let push = (e.contributions[po] - e.contributions[pm]) / e.spans.len() as f32;
+        pieces.extend(e.spans.iter().map(|s| (s.clone(), push)));
+    }
+    pieces
+}
+
+/// The same pushes straight from the vector and the occurrences (sorted by
+/// feature), without building per-term evidence: the batch audit's path.
+fn pieces_from_occurrences(
+    model: &Model,
+    x: &crate::SparseVec,
+    spans: &[(u32, Range<usize>)],
+    po: usize,
+    pm: usize,
+) -> Vec<(Range<usize>, f32)> {
+    let mut pieces = Vec::with_capacity(spans.len());
+    let mut i = 0;
+    while i < spans.len() {
+        let f = spans[i].0;
+        let n = spans[i..].iter().take_while(|(g, _)| *g == f).count();
+        if let Ok(k) = x.indices.binary_search(&f) {
+            let coef = model.linear().coef_of(f);
+            let push = x.values[k] * (coef[po] - coef[pm]) / n as f32;
+            pieces.extend(spans[i..i + n].iter().map(|(_, s)| (s.clone(), push)));
+        }
+        i += n;
+    }
+    pieces
+}
+
 /// Phrases kept per verdict, strongest first.
 pub const MAX_PHRASES: usize = 20;
 
 /// Merges per-occurrence pushes into phrases of adjacent words on the same
 /// side; the [`MAX_PHRASES`] strongest are returned.
-fn phrases(text: &str, evidence: &[Evidence], po: usize, pm: usize) -> Vec<Phrase> {
-    let mut pieces: Vec<(Range<usize>, f32)> = Vec::new();
-    for e in evidence {
-        if e.spans.is_empty() {
-            continue;
-        }
-        let push = (e.contributions[po] - e.contributions[pm]) / e.spans.len() as f32;
-        if push.abs() < 1e-4 {
-            continue;
-        }
-        pieces.extend(e.spans.iter().map(|s| (s.clone(), push)));
-    }
+fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>) -> Vec<Phrase> {
+    pieces.retain(|(_, push)| push.abs() >= 1e-4);
     pieces.sort_by_key(|(s, _)| (s.start, s.end));
     let mut merged: Vec<(Range<usize>, f32)> = Vec::new();
     let adjacent = |a: &Range<usize>, b: &Range<usize>| {
@@ -395,8 +421,9 @@ impl Model {
 
     /// [`Model::check`] with caller-owned working memory. With
     /// [`Depth::Flag`], the missing PM duties are not looked for (they need a
-    /// second, per-token analysis of the body) and stay empty: what a batch
-    /// audit needs, several times faster.
+    /// second, per-token analysis of the body) and the per-term evidence
+    /// (`classification.evidence`) is not built; both stay empty. The phrases
+    /// are the same. What a batch audit needs, several times faster.
     pub fn check_with(
         &self,
         scratch: &mut Scratch,
@@ -404,8 +431,21 @@ impl Model {
         text: &str,
         depth: Depth,
     ) -> Verdict {
-        let classification = self.classify_with(scratch, text);
         let claimed = claimed_role(title);
+        let pm_side = claimed.filter(|c| c.is_pm_family()).unwrap_or(Role::Pm);
+        let (po, pm) = (Role::Po.index(), pm_side.index());
+        let (classification, pieces) = match depth {
+            Depth::Full => {
+                let c = self.classify_with(scratch, text);
+                let pieces = pieces_from_evidence(&c.evidence, po, pm);
+                (c, pieces)
+            }
+            Depth::Flag => {
+                let (c, x, spans) = self.classify_parts(scratch, text);
+                let pieces = pieces_from_occurrences(self, &x, &spans, po, pm);
+                (c, pieces)
+            }
+        };
         let threshold = self
             .info()
             .detector
@@ -427,13 +467,7 @@ impl Model {
                     && !(c.is_pm_family() && classification.role.is_pm_family())
                     && classification.confidence >= MISMATCH_CONFIDENCE
             });
-        let pm_side = claimed.filter(|c| c.is_pm_family()).unwrap_or(Role::Pm);
-        let evidence = phrases(
-            text,
-            &classification.evidence,
-            Role::Po.index(),
-            pm_side.index(),
-        );
+        let evidence = phrases(text, pieces);
         let missing_pm_duties = match depth {
             Depth::Flag => Vec::new(),
             Depth::Full => {

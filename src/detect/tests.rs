@@ -150,3 +150,28 @@ fn sentences_around_multibyte_bullets_regression() {
         assert!(!p.sentence.starts_with('•'));
     }
 }
+
+#[test]
+fn the_flag_depth_finds_the_same_verdict_and_phrases() {
+    let m = model();
+    for (title, body) in [
+        ("Product Manager", BACKLOG),
+        ("Senior PM", GENUINE_PM),
+        ("Data Product Manager", BACKLOG),
+    ] {
+        let full = m.check_with(&mut Scratch::new(), title, body, Depth::Full);
+        let flag = m.check_with(&mut Scratch::new(), title, body, Depth::Flag);
+        assert_eq!(full.backlog_manager, flag.backlog_manager);
+        assert_eq!(full.score, flag.score);
+        assert_eq!(
+            full.classification.probabilities,
+            flag.classification.probabilities
+        );
+        assert!(flag.classification.evidence.is_empty() && flag.missing_pm_duties.is_empty());
+        assert_eq!(full.evidence.len(), flag.evidence.len());
+        for (a, b) in full.evidence.iter().zip(&flag.evidence) {
+            assert_eq!((&a.text, &a.span, a.side), (&b.text, &b.span, b.side));
+            assert!((a.weight - b.weight).abs() < 1e-5);
+        }
+    }
+}

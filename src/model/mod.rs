@@ -15,7 +15,7 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::vectorize::Scratch;
-use crate::{Lang, Role, TfIdf};
+use crate::{Lang, Role, SparseVec, TfIdf};
 
 pub use artefact::FORMAT_VERSION;
 pub use linear::{softmax, LinearModel, N_ROLES};
@@ -163,24 +163,7 @@ impl Model {
 
     /// [`Model::classify`] with caller-owned working memory.
     pub fn classify_with(&self, scratch: &mut Scratch, text: &str) -> Classification {
-        let x = self.tfidf.transform_with(scratch, text);
-        let mut spans: Vec<(u32, Range<usize>)> = Vec::new();
-        let lang = self
-            .tfidf
-            .for_each_occurrence(scratch, text, |o| spans.push((o.feature, o.span)));
-        spans.sort_by_key(|(f, s)| (*f, s.start));
-        let scores = self.linear.scores(&x);
-        let probs = softmax(&scores);
-        let mut ranked: Vec<RoleProbability> = Role::ALL
-            .iter()
-            .map(|&role| RoleProbability {
-                role,
-                probability: probs[role.index()],
-            })
-            .collect();
-        // Stable sort: ties keep the roles' order, so the verdict is deterministic.
-        ranked.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-        let (role, runner_up) = (ranked[0].role, ranked[1]);
+        let (mut c, x, spans) = self.classify_parts(scratch, text);
         let mut evidence: Vec<Evidence> = x
             .iter()
             .map(|(f, w)| {
@@ -195,19 +178,47 @@ impl Model {
                 }
             })
             .collect();
-        evidence.sort_by(|a, b| {
-            b.push(role, runner_up.role)
-                .total_cmp(&a.push(role, runner_up.role))
-        });
-        Classification {
+        let (role, other) = (c.role, c.runner_up.role);
+        evidence.sort_by(|a, b| b.push(role, other).total_cmp(&a.push(role, other)));
+        c.evidence = evidence;
+        c
+    }
+
+    /// The verdict without per-term evidence (left empty), the posting's
+    /// vector, and every occurrence (feature, span) sorted by feature then
+    /// position: what [`Model::classify_with`] and the batch audit build on.
+    pub(crate) fn classify_parts(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+    ) -> (Classification, SparseVec, Vec<(u32, Range<usize>)>) {
+        let mut spans: Vec<(u32, Range<usize>)> = Vec::new();
+        let (x, lang) = self
+            .tfidf
+            .transform_with_occurrences(scratch, text, |o| spans.push((o.feature, o.span)));
+        spans.sort_by_key(|(f, s)| (*f, s.start));
+        let scores = self.linear.scores(&x);
+        let probs = softmax(&scores);
+        let mut ranked: Vec<RoleProbability> = Role::ALL
+            .iter()
+            .map(|&role| RoleProbability {
+                role,
+                probability: probs[role.index()],
+            })
+            .collect();
+        // Stable sort: ties keep the roles' order, so the verdict is deterministic.
+        ranked.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+        let (role, runner_up) = (ranked[0].role, ranked[1]);
+        let c = Classification {
             role,
             confidence: ranked[0].probability,
             runner_up,
             probabilities: ranked,
             lang,
             scores,
-            evidence,
-        }
+            evidence: Vec::new(),
+        };
+        (c, x, spans)
     }
 
     /// The most probable role of each text, on all cores, in input order (no evidence).

@@ -379,9 +379,36 @@ impl TfIdf {
 
     /// [`TfIdf::transform`] with caller-owned working memory.
     pub fn transform_with(&self, scratch: &mut Scratch, text: &str) -> SparseVec {
+        self.transform_inner(scratch, text, |_| {}).0
+    }
+
+    /// [`TfIdf::transform_with`] that also calls `f` for every occurrence, in
+    /// one pass over the text (explanations need both), and returns the
+    /// detected language.
+    pub fn transform_with_occurrences(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        f: impl FnMut(Occurrence),
+    ) -> (SparseVec, Lang) {
+        self.transform_inner(scratch, text, f)
+    }
+
+    fn transform_inner(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        mut f: impl FnMut(Occurrence),
+    ) -> (SparseVec, Lang) {
         let mut counts = std::mem::take(&mut scratch.counts);
         counts.clear();
-        self.visit(scratch, text, |f, _, _| counts.push((f, 1.0)));
+        let lang = self.visit(scratch, text, |feature, start, end| {
+            counts.push((feature, 1.0));
+            f(Occurrence {
+                feature,
+                span: start as usize..end as usize,
+            });
+        });
         let mut v = SparseVec::from_counts(&mut counts);
         scratch.counts = counts;
         for (i, w) in v.indices.iter().zip(v.values.iter_mut()) {
@@ -393,7 +420,7 @@ impl TfIdf {
             *w = tf * self.vocab.idf[*i as usize];
         }
         v.l2_normalize();
-        v
+        (v, lang)
     }
 
     /// Transforms every text on all cores; the result is in input order and

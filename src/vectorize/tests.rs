@@ -220,3 +220,17 @@ fn bad_params_are_refused_with_their_name() {
         .contains("no documents"));
     assert!(err(TfIdfParams::default().min_df(50)).contains("at least 50"));
 }
+
+#[test]
+fn one_pass_gives_the_vector_and_the_occurrences() {
+    let t = fitted();
+    let mut scratch = Scratch::new();
+    for d in DOCS {
+        let mut both = Vec::new();
+        let (v, lang) = t.transform_with_occurrences(&mut scratch, d, |o| both.push(o));
+        let mut apart = Vec::new();
+        let lang_apart = t.for_each_occurrence(&mut scratch, d, |o| apart.push(o));
+        assert_eq!(v, t.transform_with(&mut scratch, d));
+        assert_eq!((both, lang), (apart, lang_apart));
+    }
+}
