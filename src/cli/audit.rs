@@ -67,7 +67,8 @@ pub struct AuditArgs {
 /// few enough that memory stays flat whatever the dump's size.
 const BATCH: usize = 512;
 
-/// Counts the bytes read from the dump (before decompression), for progress and throughput.
+/// Counts the bytes of the dump as records are read (after decompression),
+/// for progress and throughput.
 struct Counting<R> {
     inner: R,
     bytes: Arc<AtomicU64>,
