@@ -134,6 +134,22 @@ fn number_where_text_is_expected() {
 }
 
 #[test]
+fn numeric_ids_are_kept_on_verdicts_and_errors_regression() {
+    // A number id was read for error lines but dropped from verdicts.
+    let dump = jsonl(&[
+        serde_json::json!({"id": 41, "title": "PO", "description": PO_BODY}).to_string(),
+        serde_json::json!({"id": 42, "title": "PO", "description": ""}).to_string(),
+    ]);
+    let d = dir("numid");
+    let path = d.join("n.jsonl");
+    std::fs::write(&path, dump).unwrap();
+    let out = lines(&rolecheck(&["audit", path.to_str().unwrap()], None));
+    assert_eq!(out[0]["id"], "41");
+    assert_eq!(out[1]["id"], "42");
+    std::fs::remove_dir_all(&d).ok();
+}
+
+#[test]
 fn empty_description() {
     let dump = jsonl(&[
         good("a", "PM", "   "),

@@ -153,8 +153,10 @@ fn find<'a>(
 /// for messages ("a number", "null", "text").
 type FieldValue = (String, Option<String>, &'static str);
 
-/// Builds a posting from named fields, or says what is wrong.
+/// Builds a posting from named fields (its id already read by the caller,
+/// which also needs it for error lines), or says what is wrong.
 fn posting_from(
+    id: Option<String>,
     get: &dyn Fn(&[String]) -> Option<FieldValue>,
     fields: &Fields,
 ) -> Result<RawPosting, String> {
@@ -178,7 +180,7 @@ fn posting_from(
         return Err("empty description: nothing to classify".into());
     }
     Ok(RawPosting {
-        id: get(&fields.id).and_then(|(_, t, _)| t),
+        id,
         title: strip_html(&title),
         text,
         company: get(&fields.company)
@@ -246,16 +248,14 @@ impl<R: BufRead> JsonlRecords<R> {
         };
         let id = find(&obj, &self.fields.id).and_then(|(_, v)| value_text(v));
         let get = |names: &[String]| {
-            let (name, v) = names
-                .iter()
-                .find_map(|n| obj.get(n).map(|v| (n.clone(), v)))?;
+            let (name, v) = find(&obj, names)?;
             let text = match v {
                 Value::String(s) => Some(s.clone()),
                 _ => None,
             };
-            Some((name, text, type_name(v)))
+            Some((name.to_string(), text, type_name(v)))
         };
-        (id, posting_from(&get, &self.fields))
+        (id.clone(), posting_from(id, &get, &self.fields))
     }
 }
 
@@ -399,8 +399,8 @@ impl<R: Read> Iterator for CsvRecords<R> {
                 };
                 Some(Record {
                     line,
-                    id,
-                    posting: posting_from(&get, &self.fields),
+                    id: id.clone(),
+                    posting: posting_from(id, &get, &self.fields),
                 })
             }
         }
