@@ -9,14 +9,13 @@ use rolecheck::audit::{audit_record, Summary};
 use rolecheck::vectorize::Scratch;
 use rolecheck::Model;
 
+mod common;
+
 /// The corpus as a job-board export: {"id", "title", "description"} per line.
 fn dump() -> Vec<u8> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/postings.jsonl");
-    let data = std::fs::read_to_string(path).expect("corpus/postings.jsonl ships with the repo");
     let mut out = Vec::new();
-    for l in data.lines() {
-        let v: serde_json::Value = serde_json::from_str(l).expect("corpus lines are JSON");
-        let row = serde_json::json!({"id": v["id"], "title": v["title"], "description": v["text"]});
+    for p in common::corpus_postings() {
+        let row = serde_json::json!({"id": p.id, "title": p.title, "description": p.text});
         out.extend_from_slice(row.to_string().as_bytes());
         out.push(b'\n');
     }

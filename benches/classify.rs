@@ -7,14 +7,12 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use rolecheck::vectorize::Scratch;
 use rolecheck::Model;
 
+mod common;
+
 fn postings() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/postings.jsonl");
-    let data = std::fs::read_to_string(path).expect("corpus/postings.jsonl ships with the repo");
-    data.lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("corpus lines are JSON");
-            v["text"].as_str().unwrap_or_default().to_string()
-        })
+    common::corpus_postings()
+        .into_iter()
+        .map(|p| p.text)
         .collect()
 }
 

@@ -8,20 +8,13 @@ use std::hint::black_box;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rolecheck::{Analyzer, Scratch, SparseVec, TfIdf, TfIdfParams};
 
-/// The corpus's posting texts: realistic input that ships with the repo.
+mod common;
+
+/// Title and body of each corpus posting, as a dump would hold them.
 fn postings() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/postings.jsonl");
-    let data = std::fs::read_to_string(path).expect("corpus/postings.jsonl ships with the repo");
-    data.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).expect("corpus lines are JSON");
-            format!(
-                "{}\n{}",
-                v["title"].as_str().unwrap_or(""),
-                v["text"].as_str().unwrap_or("")
-            )
-        })
+    common::corpus_postings()
+        .into_iter()
+        .map(|p| format!("{}\n{}", p.title, p.text))
         .collect()
 }
 

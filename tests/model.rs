@@ -2,20 +2,13 @@
 
 use std::path::Path;
 
+use rolecheck::corpus::sha256_hex;
 use rolecheck::model::train::refit;
 use rolecheck::{Corpus, Model};
-use sha2::Digest;
 
 fn corpus_bytes() -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/postings.jsonl"))
         .expect("the corpus ships")
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 #[test]

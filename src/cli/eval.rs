@@ -30,7 +30,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         .check(&CorpusRules::any_file())
         .with_context(|| format!("checking {}", args.file.display()))?;
     let model = super::load_model(args.model.as_deref())?;
-    if model.info().corpus_sha256 == super::sha256_hex(&bytes) {
+    if model.info().corpus_sha256 == rolecheck::corpus::sha256_hex(&bytes) {
         eprintln!(
             "rolecheck: warning: {} is the file this model was trained on; these scores are not held-out",
             args.file.display()

@@ -138,12 +138,3 @@ pub fn load_model(path: Option<&Path>) -> anyhow::Result<rolecheck::Model> {
         None => Ok(rolecheck::Model::shipped()?),
     }
 }
-
-/// SHA-256 of some bytes, as lowercase hex: identifies a training file.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}

@@ -51,7 +51,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         |line: &str| eprintln!("  [{:>5.0}s] {line}", started.elapsed().as_secs_f64());
     let (model, report) = train(
         &corpus.postings,
-        super::sha256_hex(&bytes),
+        rolecheck::corpus::sha256_hex(&bytes),
         &params,
         &mut progress,
     )?;

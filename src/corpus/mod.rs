@@ -353,6 +353,16 @@ impl Corpus {
     }
 }
 
+/// SHA-256 of a labelled file's bytes, as lowercase hex: how a model
+/// records the corpus it was trained on.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// serde_json's message without its " at line 1 column N" tail, which counts
 /// inside one JSONL line and would contradict the file line we report.
 fn json_reason(e: &serde_json::Error) -> String {
