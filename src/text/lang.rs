@@ -95,12 +95,24 @@ static MARKERS: std::sync::LazyLock<foldhash::HashMap<u64, i8>> = std::sync::Laz
     m
 });
 
+/// The vote of one word (any case): +1 for a French marker, -1 for an
+/// English one, 0 otherwise.
+#[inline]
+pub(crate) fn word_vote(word: &str) -> i8 {
+    pack(word.as_bytes())
+        .and_then(|k| MARKERS.get(&k).copied())
+        .unwrap_or(0)
+}
+
 /// Counts marker words and votes; ties and texts with no marker at all go
 /// to the default language.
 pub(crate) struct LangVote {
     fr: u32,
     en: u32,
 }
+
+/// A French elision (`l'`, `d'`, `qu'`) votes French.
+pub(crate) const ELISION_VOTE: i8 = 1;
 
 /// Once one language leads by this many markers, more words will not change the answer.
 const DECISIVE_LEAD: u32 = 15;
@@ -110,15 +122,13 @@ impl LangVote {
         LangVote { fr: 0, en: 0 }
     }
 
-    /// Counts one word (any case; only short ASCII words can be markers).
+    /// Counts a vote from [`word_vote`]: +1 French, -1 English, 0 neither.
     #[inline]
-    pub(crate) fn add(&mut self, word: &str) {
-        if let Some(&vote) = pack(word.as_bytes()).and_then(|k| MARKERS.get(&k)) {
-            match vote {
-                1 => self.fr += 1,
-                -1 => self.en += 1,
-                _ => {}
-            }
+    pub(crate) fn add_vote(&mut self, vote: i8) {
+        match vote {
+            1 => self.fr += 1,
+            -1 => self.en += 1,
+            _ => {}
         }
     }
 
@@ -126,12 +136,6 @@ impl LangVote {
     #[inline]
     pub(crate) fn decided(&self) -> bool {
         self.fr.abs_diff(self.en) >= DECISIVE_LEAD
-    }
-
-    /// Counts a French elision (`l'`, `d'`, `qu'`): French for sure.
-    #[inline]
-    pub(crate) fn add_elision(&mut self) {
-        self.fr += 1;
     }
 
     pub(crate) fn result(&self, default: Lang) -> Lang {

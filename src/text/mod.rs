@@ -16,15 +16,16 @@ use serde::{Deserialize, Serialize};
 pub use lang::Lang;
 pub use segment::{DropReason, Segment, SegmentKind};
 
-use lang::LangVote;
+pub(crate) use lang::LangVote;
 use normalize::Stemmers;
+pub(crate) use segment::{chunks, segment_chunk_at, Chunk, Piece};
 
 /// Version of the analyzer's rules. A model records the rules it was trained
 /// with; loading it under other rules would silently change what its terms mean.
 pub const ANALYZER_RULES: u32 = 1;
 
-/// How many leading words vote on a posting's language.
-const LANG_VOTE_WORDS: usize = 400;
+/// How many leading segments vote on a posting's language.
+pub(crate) const LANG_VOTE_WORDS: usize = 400;
 
 /// Analyzer settings. They change what a model's terms mean, so a model stores them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -178,16 +179,17 @@ impl Analyzer {
         segment::segment(text, segments);
         let mut vote = LangVote::new();
         for s in segments.iter().take(LANG_VOTE_WORDS) {
-            match s.kind {
-                SegmentKind::Word => vote.add(&text[s.start as usize..s.end as usize]),
-                SegmentKind::Dropped(DropReason::Elision) => vote.add_elision(),
-                SegmentKind::Dropped(_) => {}
-            }
+            vote.add_vote(segment_vote(text, s));
             if vote.decided() {
                 break;
             }
         }
         vote.result(self.params.default_lang)
+    }
+
+    /// The language assumed when the text gives no clue.
+    pub(crate) fn default_lang(&self) -> Lang {
+        self.params.default_lang
     }
 
     /// Whether role names are masked, and so whether `word` may start one.
@@ -270,6 +272,16 @@ impl Analyzer {
             tokens,
             bigrams,
         }
+    }
+}
+
+/// A segment's vote on the language: a marker word's, an elision's (French), or none.
+#[inline]
+pub(crate) fn segment_vote(text: &str, s: &Segment) -> i8 {
+    match s.kind {
+        SegmentKind::Word => lang::word_vote(&text[s.start as usize..s.end as usize]),
+        SegmentKind::Dropped(DropReason::Elision) => lang::ELISION_VOTE,
+        SegmentKind::Dropped(_) => 0,
     }
 }
 

@@ -85,7 +85,7 @@ pub struct Segment {
 
 /// A run of word characters inside a whitespace-delimited chunk.
 #[derive(Debug, Clone, Copy)]
-struct Piece {
+pub(crate) struct Piece {
     start: usize,
     end: usize,
 }
@@ -190,7 +190,6 @@ fn eq_lower(piece: &str, candidates: &[&str]) -> bool {
     }
 }
 
-/// Splits `text` into segments, appending them to `out` (cleared first).
 /// Byte classes for the scanning loops: most of a posting is ASCII letters
 /// and spaces, and a table lookup keeps those loops to a few instructions
 /// per byte (the chunk scan was the analyzer's hottest loop when profiled).
@@ -219,68 +218,193 @@ static CLASS: [u8; 256] = {
     t
 };
 
-/// Splits `text` into segments, appending them to `out` (cleared first).
-pub fn segment(text: &str, out: &mut Vec<Segment>) {
-    out.clear();
-    let mut pieces: Vec<Piece> = Vec::with_capacity(8);
-    let bytes = text.as_bytes();
-    let mut pending_break = true;
-    let mut i = 0;
-    while i < bytes.len() {
+/// Bytes whose high bit is set where the byte of `x` is *not* an ASCII
+/// letter or digit. Eight bytes are classified at once: each range test adds
+/// a per-byte constant to the low seven bits, so no carry crosses bytes.
+#[inline]
+fn not_alnum(x: u64) -> u64 {
+    const fn splat(b: u8) -> u64 {
+        u64::from_le_bytes([b; 8])
+    }
+    let low = x & splat(0x7f);
+    let ascii = !x & splat(0x80);
+    // Letters: case folded by setting bit 5, then 'a'..='z'.
+    let folded = low | splat(0x20);
+    let letter = (folded + splat(0x80 - b'a')) & !(folded + splat(0x7f - b'z'));
+    let digit = (low + splat(0x80 - b'0')) & !(low + splat(0x7f - b'9'));
+    !((letter | digit) & ascii) & splat(0x80)
+}
+
+/// The length of the run of ASCII letters and digits at `bytes[i..]`, read
+/// eight bytes at a time: a byte-at-a-time loop paid a mispredicted branch
+/// at the end of nearly every word, and was the segmenter's hottest code.
+#[inline]
+fn ascii_alnum_run(bytes: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while j + 8 <= bytes.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[j..j + 8]);
+        let stop = not_alnum(u64::from_le_bytes(w));
+        if stop != 0 {
+            return j - i + (stop.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
+        j += 1;
+    }
+    j - i
+}
+
+/// Bytes whose high bit is set where the byte of `x` may end a chunk: ASCII
+/// space and control characters, and non-ASCII bytes (which may start a
+/// Unicode space).
+#[inline]
+fn maybe_space(x: u64) -> u64 {
+    const fn splat(b: u8) -> u64 {
+        u64::from_le_bytes([b; 8])
+    }
+    let low = x & splat(0x7f);
+    let at_most_space = !(low + splat(0x7f - b' ')) & splat(0x80);
+    (x & splat(0x80)) | at_most_space
+}
+
+/// The length of the run at `bytes[i..]` of bytes that cannot end a chunk,
+/// eight at a time.
+#[inline]
+fn chunk_run(bytes: &[u8], i: usize) -> usize {
+    let mut j = i;
+    while j + 8 <= bytes.len() {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[j..j + 8]);
+        let stop = maybe_space(u64::from_le_bytes(w));
+        if stop != 0 {
+            return j - i + (stop.trailing_zeros() / 8) as usize;
+        }
+        j += 8;
+    }
+    while j < bytes.len() && bytes[j] > b' ' && bytes[j] < 0x80 {
+        j += 1;
+    }
+    j - i
+}
+
+/// A whitespace-delimited stretch of the input: the unit the segmenter
+/// works on (no rule looks across whitespace), and so the unit the
+/// vectorizer caches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Chunk {
+    /// Byte offset of its first byte.
+    pub(crate) start: usize,
+    /// Byte offset one past its last byte.
+    pub(crate) end: usize,
+    /// A line break lies between it and the previous chunk.
+    pub(crate) line_break_before: bool,
+}
+
+/// The chunks of a text, in order.
+pub(crate) struct Chunks<'t> {
+    text: &'t str,
+    i: usize,
+}
+
+/// The chunks of `text`.
+pub(crate) fn chunks(text: &str) -> Chunks<'_> {
+    Chunks { text, i: 0 }
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Chunk;
+
+    #[inline]
+    fn next(&mut self) -> Option<Chunk> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let mut i = self.i;
+        let mut line_break_before = false;
         // Skip whitespace, noting line breaks.
-        match CLASS[bytes[i] as usize] {
-            SPACE => {
-                i += 1;
-                continue;
-            }
-            NEWLINE => {
-                pending_break = true;
-                i += 1;
-                continue;
-            }
-            HIGH => {
-                let c = text[i..].chars().next().unwrap_or(' ');
-                if c.is_whitespace() {
-                    if c == '\u{2028}' || c == '\u{2029}' {
-                        pending_break = true;
-                    }
-                    i += c.len_utf8();
-                    continue;
-                }
-            }
-            _ => {}
-        }
-        // A chunk: up to the next whitespace. Most chunks are a plain word
-        // (word characters only): those skip the piece-by-piece rules.
-        let start = i;
-        while i < bytes.len() && CLASS[bytes[i] as usize] == WORD {
-            i += 1;
-        }
-        let mut plain = true;
-        while i < bytes.len() {
-            let b = bytes[i];
+        loop {
+            let &b = bytes.get(i)?;
             match CLASS[b as usize] {
-                WORD => i += 1,
+                SPACE => i += 1,
+                NEWLINE => {
+                    line_break_before = true;
+                    i += 1;
+                }
+                HIGH => {
+                    let c = text[i..].chars().next().unwrap_or(' ');
+                    if !c.is_whitespace() {
+                        break;
+                    }
+                    line_break_before |= c == '\u{2028}' || c == '\u{2029}';
+                    i += c.len_utf8();
+                }
+                _ => break,
+            }
+        }
+        let start = i;
+        loop {
+            i += chunk_run(bytes, i);
+            let Some(&b) = bytes.get(i) else { break };
+            match CLASS[b as usize] {
                 SPACE | NEWLINE => break,
                 HIGH => {
                     let c = text[i..].chars().next().unwrap_or(' ');
                     if c.is_whitespace() {
                         break;
                     }
-                    plain &= is_word_char(c);
                     i += c.len_utf8();
                 }
-                _ => {
-                    plain = false;
-                    i += 1;
-                }
+                // A control character that is not whitespace: punctuation.
+                _ => i += 1,
             }
         }
-        if plain {
-            flush_word(text, start, i, out, &mut pending_break);
-        } else {
-            segment_chunk(text, start, i, &mut pieces, out, &mut pending_break);
+        self.i = i;
+        Some(Chunk {
+            start,
+            end: i,
+            line_break_before,
+        })
+    }
+}
+
+/// Splits `text` into segments, appending them to `out` (cleared first).
+pub fn segment(text: &str, out: &mut Vec<Segment>) {
+    out.clear();
+    let mut pieces = Vec::new();
+    let mut pending_break = true;
+    for c in chunks(text) {
+        pending_break |= c.line_break_before;
+        segment_chunk_at(text, c, &mut pieces, out, &mut pending_break);
+    }
+}
+
+/// Segments one chunk of `text`, appending to `out`. `pending_break` says
+/// whether a break precedes the chunk's first segment, and is left saying
+/// whether one follows its last; `pieces` is scratch space.
+pub(crate) fn segment_chunk_at(
+    text: &str,
+    chunk: Chunk,
+    pieces: &mut Vec<Piece>,
+    out: &mut Vec<Segment>,
+    pending_break: &mut bool,
+) {
+    // Most chunks are a plain word (word characters only): those skip the
+    // piece-by-piece rules.
+    let (bytes, start, end) = (text.as_bytes(), chunk.start, chunk.end);
+    let mut i = start;
+    let mut plain = true;
+    while plain && i < end {
+        i += ascii_alnum_run(&bytes[..end], i);
+        if i < end {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            plain = c.len_utf8() > 1 && is_word_char(c);
+            i += c.len_utf8();
         }
+    }
+    if plain {
+        flush_word(text, start, end, out, pending_break);
+    } else {
+        segment_chunk(text, start, end, pieces, out, pending_break);
     }
 }
 
@@ -599,6 +723,50 @@ mod tests {
             .filter(|(_, k)| *k == SegmentKind::Dropped(reason))
             .map(|(w, _)| w)
             .collect()
+    }
+
+    #[test]
+    fn alnum_runs_match_the_byte_by_byte_definition() {
+        // Every byte value, at every position of the eight-byte window.
+        for b in 0..=255u8 {
+            for pos in 0..10 {
+                let mut bytes = vec![b'a'; 12];
+                bytes[pos] = b;
+                let expected = bytes
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric())
+                    .count();
+                assert_eq!(ascii_alnum_run(&bytes, 0), expected, "byte {b:#x} at {pos}");
+            }
+        }
+        assert_eq!(ascii_alnum_run(b"Roadmap2026 ", 0), 11);
+        assert_eq!(ascii_alnum_run(b"xx-yy", 3), 2);
+    }
+
+    #[test]
+    fn chunks_end_at_every_kind_of_whitespace() {
+        let t = "a\u{a0}bé\tc\u{202f}:\u{b}d\r\ne\u{2028}f  g";
+        let got: Vec<(&str, bool)> = chunks(t)
+            .map(|c| (&t[c.start..c.end], c.line_break_before))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", false),
+                ("bé", false),
+                ("c", false),
+                (":\u{b}d", false),
+                ("e", true),
+                ("f", true),
+                ("g", false)
+            ]
+        );
+        for b in 0..=127u8 {
+            let bytes = [b'x', b'x', b'x', b, b'x', b'x', b'x', b'x', b'x', b'x'];
+            let stops = b <= b' ';
+            let run = chunk_run(&bytes, 0);
+            assert_eq!(run == 3, stops, "byte {b:#x}");
+        }
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! idf = 1 for every term), it does not L2-normalise, and it allocates a
 //! vocabulary-sized dense row per document.
 
+mod chunks;
+mod counts;
 mod sparse;
 mod vocab;
 
@@ -20,15 +22,12 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::text::{Analyzer, AnalyzerParams, Lang, NormBuffers, Segment, SegmentKind};
+use crate::text::{Analyzer, AnalyzerParams, Lang, NormBuffers, Segment};
 use crate::{Error, Result};
 
+use chunks::ChunkCache;
 pub use sparse::SparseVec;
 use vocab::{Slot, Vocab};
-
-/// Words cached per language and thread. Past this, new surface forms are
-/// normalised every time instead of cached, so memory stays bounded on any dump.
-const CACHE_CAP: usize = 1 << 18;
 
 /// Vectorizer settings (the analyzer's included, since they change what a term is).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,59 +159,19 @@ pub struct Occurrence {
     pub span: Range<usize>,
 }
 
-/// Per-thread working memory for [`TfIdf::transform_with`]: the surface-form
+/// Per-thread working memory for [`TfIdf::transform_with`]: the chunk
 /// cache and the buffers reused from one document to the next.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// Every distinct chunk met so far, segmented, with its words' slots.
+    chunks: ChunkCache,
     segments: Vec<Segment>,
-    /// Surface form → slot, one cache per language (the stemmer differs).
-    cache: [WordCache; 2],
+    /// Per segment: its item in the chunk cache.
+    item_ids: Vec<u32>,
+    /// Per segment: its slot.
+    slots: Vec<Slot>,
     bufs: NormBuffers,
-    counts: Vec<(u32, f32)>,
-}
-
-/// Surface form → slot. Words of up to 12 bytes (nearly all of them) are
-/// packed into a 12-byte key: no allocation per cached word, integer compares
-/// instead of a `memcmp` call per lookup (a seventh of the transform's time
-/// when profiled), and 20-byte entries, so more of the table stays in the CPU
-/// cache (the lookup's load was the transform's hottest instruction). Word
-/// segments never contain a NUL byte, so zero padding cannot make two words
-/// collide.
-#[derive(Debug, Default)]
-struct WordCache {
-    short: foldhash::HashMap<[u32; 3], Slot>,
-    long: foldhash::HashMap<Box<str>, Slot>,
-}
-
-impl WordCache {
-    #[inline]
-    fn pack(word: &str) -> Option<[u32; 3]> {
-        let b = word.as_bytes();
-        (b.len() <= 12).then(|| {
-            let mut buf = [0u8; 12];
-            buf[..b.len()].copy_from_slice(b);
-            let w = |i: usize| u32::from_le_bytes([buf[i], buf[i + 1], buf[i + 2], buf[i + 3]]);
-            [w(0), w(4), w(8)]
-        })
-    }
-
-    #[inline]
-    fn get(&self, word: &str) -> Option<Slot> {
-        match Self::pack(word) {
-            Some(key) => self.short.get(&key).copied(),
-            None => self.long.get(word).copied(),
-        }
-    }
-
-    fn insert(&mut self, word: &str, slot: Slot) {
-        if self.short.len() + self.long.len() >= CACHE_CAP {
-            return;
-        }
-        match Self::pack(word) {
-            Some(key) => self.short.insert(key, slot),
-            None => self.long.insert(word.into(), slot),
-        };
-    }
+    counts: counts::Counts,
 }
 
 impl Scratch {
@@ -300,41 +259,27 @@ impl TfIdf {
         text: &str,
         mut emit: impl FnMut(u32, u32, u32),
     ) -> Lang {
-        let lang = self.analyzer.segment(text, &mut scratch.segments);
-        let cache = &mut scratch.cache[lang.index()];
+        let lang = scratch.chunks.segment(
+            text,
+            self.analyzer.default_lang(),
+            &mut scratch.segments,
+            &mut scratch.item_ids,
+        );
+        self.look_up(scratch, text, lang);
         let bigrams = self.params.analyzer.bigrams;
         // The previous term, if it starts some bigram feature, and where its
         // word starts, while no break intervenes.
         let mut prev: Option<(u32, u32)> = None;
         let segments = &scratch.segments;
+        let slots = &scratch.slots;
         let mut i = 0;
         while i < segments.len() {
             let seg = segments[i];
+            let slot = slots[i];
             i += 1;
             if seg.clause_start {
                 prev = None;
             }
-            let word = match seg.kind {
-                SegmentKind::Word => &text[seg.start as usize..seg.end as usize],
-                SegmentKind::Dropped(reason) => {
-                    if reason.breaks_bigrams() {
-                        prev = None;
-                    }
-                    continue;
-                }
-            };
-            let slot = match cache.get(word) {
-                Some(slot) => slot,
-                None => {
-                    let slot = match self.analyzer.normalize(word, lang, &mut scratch.bufs) {
-                        Ok(()) => self.vocab.slot_of_term(&scratch.bufs.term),
-                        Err(reason) => Slot::dropped(reason),
-                    };
-                    let slot = slot.with_role_start(self.analyzer.may_start_role_name(word));
-                    cache.insert(word, slot);
-                    slot
-                }
-            };
             if slot.role_start() {
                 // A product-role name: its words are skipped and break bigrams,
                 // exactly as the analyzer's masking pass drops them.
@@ -369,6 +314,26 @@ impl TfIdf {
         lang
     }
 
+    /// Fills `scratch.slots` with the slot of every segment, normalising
+    /// the words whose chunk has not been met in this language yet.
+    fn look_up(&self, scratch: &mut Scratch, text: &str, lang: Lang) {
+        scratch.slots.clear();
+        for (seg, &id) in scratch.segments.iter().zip(&scratch.item_ids) {
+            let item = &mut scratch.chunks.items[id as usize];
+            let mut slot = item.slots[lang.index()];
+            if slot == Slot::UNCACHED {
+                let word = &text[seg.start as usize..seg.end as usize];
+                slot = match self.analyzer.normalize(word, lang, &mut scratch.bufs) {
+                    Ok(()) => self.vocab.slot_of_term(&scratch.bufs.term),
+                    Err(reason) => Slot::dropped(reason),
+                }
+                .with_role_start(self.analyzer.may_start_role_name(word));
+                item.slots[lang.index()] = slot;
+            }
+            scratch.slots.push(slot);
+        }
+    }
+
     /// The tf-idf vector of `text`, L2-normalised (empty when no term is known).
     ///
     /// Allocates a fresh [`Scratch`]; to transform many texts, reuse one with
@@ -401,24 +366,25 @@ impl TfIdf {
         mut f: impl FnMut(Occurrence),
     ) -> (SparseVec, Lang) {
         let mut counts = std::mem::take(&mut scratch.counts);
-        counts.clear();
+        counts.start(self.n_features());
         let lang = self.visit(scratch, text, |feature, start, end| {
-            counts.push((feature, 1.0));
+            counts.add(feature);
             f(Occurrence {
                 feature,
                 span: start as usize..end as usize,
             });
         });
-        let mut v = SparseVec::from_counts(&mut counts);
-        scratch.counts = counts;
-        for (i, w) in v.indices.iter().zip(v.values.iter_mut()) {
-            let tf = if self.params.sublinear_tf {
-                1.0 + w.ln()
+        let sublinear = self.params.sublinear_tf;
+        let idf = &self.vocab.idf;
+        let mut v = counts.finish(|feature, n| {
+            let tf = if sublinear {
+                1.0 + (n as f32).ln()
             } else {
-                *w
+                n as f32
             };
-            *w = tf * self.vocab.idf[*i as usize];
-        }
+            tf * idf[feature as usize]
+        });
+        scratch.counts = counts;
         v.l2_normalize();
         (v, lang)
     }

@@ -42,27 +42,6 @@ impl SparseVec {
             .sum()
     }
 
-    /// Builds a vector from (id, count) pairs in any order, summing duplicates.
-    /// `pairs` is used as scratch and left sorted.
-    pub(crate) fn from_counts(pairs: &mut [(u32, f32)]) -> SparseVec {
-        pairs.sort_unstable_by_key(|p| p.0);
-        let mut v = SparseVec {
-            indices: Vec::with_capacity(pairs.len()),
-            values: Vec::with_capacity(pairs.len()),
-        };
-        for &(i, c) in pairs.iter() {
-            if v.indices.last() == Some(&i) {
-                if let Some(last) = v.values.last_mut() {
-                    *last += c;
-                }
-            } else {
-                v.indices.push(i);
-                v.values.push(c);
-            }
-        }
-        v
-    }
-
     /// Scales to unit norm; an empty (or all-zero) vector stays as it is.
     pub(crate) fn l2_normalize(&mut self) {
         let norm = self.norm();
@@ -79,16 +58,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn counts_are_sorted_and_summed() {
-        let mut pairs = vec![(5, 1.0), (2, 1.0), (5, 2.0), (0, 1.0)];
-        let v = SparseVec::from_counts(&mut pairs);
-        assert_eq!(v.indices, [0, 2, 5]);
-        assert_eq!(v.values, [1.0, 1.0, 3.0]);
-    }
-
-    #[test]
     fn normalized_vector_has_unit_norm() {
-        let mut v = SparseVec::from_counts(&mut [(1, 3.0), (4, 4.0)]);
+        let mut v = SparseVec {
+            indices: vec![1, 4],
+            values: vec![3.0, 4.0],
+        };
         v.l2_normalize();
         assert!((v.norm() - 1.0).abs() < 1e-6);
         assert_eq!(v.values, [0.6, 0.8]);
@@ -99,7 +73,10 @@ mod tests {
 
     #[test]
     fn dot_ignores_ids_past_the_dense_end() {
-        let v = SparseVec::from_counts(&mut [(0, 1.0), (2, 2.0), (9, 5.0)]);
+        let v = SparseVec {
+            indices: vec![0, 2, 9],
+            values: vec![1.0, 2.0, 5.0],
+        };
         assert_eq!(v.dot(&[1.0, 0.0, 0.5]), 2.0);
     }
 }

@@ -17,7 +17,7 @@ pub(super) const NONE: u32 = u32::MAX;
 /// of three markers above the largest term id), its unigram feature, and
 /// whether the term starts or ends any bigram feature at all (most adjacent
 /// pairs cannot be a feature, and skipping their lookup saves a cache miss).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Slot {
     term: u32,
     /// The unigram feature in the low 29 bits, then [`ROLE_START`], [`LEFT`]
@@ -28,8 +28,9 @@ pub(super) struct Slot {
 const UNKNOWN: u32 = u32::MAX;
 const DROP_KEEP: u32 = u32::MAX - 1;
 const DROP_BREAK: u32 = u32::MAX - 2;
+const UNCACHED: u32 = u32::MAX - 3;
 /// Term ids stay below the markers.
-const MAX_TERMS: usize = (u32::MAX - 3) as usize;
+const MAX_TERMS: usize = (u32::MAX - 4) as usize;
 /// The term is the first of some bigram feature.
 const LEFT: u32 = 1 << 30;
 /// The term is the second of some bigram feature.
@@ -42,6 +43,20 @@ const FEATURE_MASK: u32 = ROLE_START - 1;
 const MAX_FEATURES: usize = FEATURE_MASK as usize;
 
 impl Slot {
+    /// Not looked up yet: only ever between the vectorizer's probe and fill passes.
+    pub(super) const UNCACHED: Slot = Slot {
+        term: UNCACHED,
+        unigram_sides: FEATURE_MASK,
+    };
+
+    #[cfg(test)]
+    pub(super) fn for_test(term: u32) -> Slot {
+        Slot {
+            term,
+            unigram_sides: FEATURE_MASK,
+        }
+    }
+
     fn marker(term: u32) -> Slot {
         Slot {
             term,
@@ -59,7 +74,7 @@ impl Slot {
 
     #[inline]
     pub(super) fn term(self) -> Option<u32> {
-        (self.term < DROP_BREAK).then_some(self.term)
+        (self.term < UNCACHED).then_some(self.term)
     }
 
     #[inline]
