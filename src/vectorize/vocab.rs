@@ -49,14 +49,6 @@ impl Slot {
         unigram_sides: FEATURE_MASK,
     };
 
-    #[cfg(test)]
-    pub(super) fn for_test(term: u32) -> Slot {
-        Slot {
-            term,
-            unigram_sides: FEATURE_MASK,
-        }
-    }
-
     fn marker(term: u32) -> Slot {
         Slot {
             term,
