@@ -289,6 +289,35 @@ fn chunk_run(bytes: &[u8], i: usize) -> usize {
     j - i
 }
 
+/// The Unicode space (`char::is_whitespace`) starting at `bytes[i]`, a
+/// non-ASCII byte at a char boundary: its length, and whether it breaks a
+/// line (U+2028, U+2029). Read off the bytes: only four lead bytes can start
+/// one, so an accented letter costs a comparison, not a decode.
+#[inline]
+fn unicode_space_at(bytes: &[u8], i: usize) -> Option<(usize, bool)> {
+    let next = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+    match (bytes[i], next(1), next(2)) {
+        (0xC2, 0x85 | 0xA0, _) => Some((2, false)),
+        (0xE1, 0x9A, 0x80) | (0xE2, 0x80, 0x80..=0x8A | 0xAF) | (0xE2, 0x81, 0x9F) => {
+            Some((3, false))
+        }
+        (0xE3, 0x80, 0x80) => Some((3, false)),
+        (0xE2, 0x80, 0xA8 | 0xA9) => Some((3, true)),
+        _ => None,
+    }
+}
+
+/// The length of the UTF-8 sequence that `lead` starts.
+#[inline]
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
+}
+
 /// A whitespace-delimited stretch of the input: the unit the segmenter
 /// works on (no rule looks across whitespace), and so the unit the
 /// vectorizer caches.
@@ -318,7 +347,7 @@ impl Iterator for Chunks<'_> {
 
     #[inline]
     fn next(&mut self) -> Option<Chunk> {
-        let (text, bytes) = (self.text, self.text.as_bytes());
+        let bytes = self.text.as_bytes();
         let mut i = self.i;
         let mut line_break_before = false;
         // Skip whitespace, noting line breaks.
@@ -330,14 +359,13 @@ impl Iterator for Chunks<'_> {
                     line_break_before = true;
                     i += 1;
                 }
-                HIGH => {
-                    let c = text[i..].chars().next().unwrap_or(' ');
-                    if !c.is_whitespace() {
-                        break;
+                HIGH => match unicode_space_at(bytes, i) {
+                    Some((len, line_break)) => {
+                        line_break_before |= line_break;
+                        i += len;
                     }
-                    line_break_before |= c == '\u{2028}' || c == '\u{2029}';
-                    i += c.len_utf8();
-                }
+                    None => break,
+                },
                 _ => break,
             }
         }
@@ -348,11 +376,10 @@ impl Iterator for Chunks<'_> {
             match CLASS[b as usize] {
                 SPACE | NEWLINE => break,
                 HIGH => {
-                    let c = text[i..].chars().next().unwrap_or(' ');
-                    if c.is_whitespace() {
+                    if unicode_space_at(bytes, i).is_some() {
                         break;
                     }
-                    i += c.len_utf8();
+                    i += utf8_len(b);
                 }
                 // A control character that is not whitespace: punctuation.
                 _ => i += 1,
@@ -741,6 +768,19 @@ mod tests {
         }
         assert_eq!(ascii_alnum_run(b"Roadmap2026 ", 0), 11);
         assert_eq!(ascii_alnum_run(b"xx-yy", 3), 2);
+    }
+
+    #[test]
+    fn unicode_spaces_are_read_off_the_bytes_exactly() {
+        for c in ('\u{80}'..=char::MAX).filter(|c| c.len_utf8() > 1) {
+            let mut buf = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buf).as_bytes();
+            let expected = c
+                .is_whitespace()
+                .then_some((c.len_utf8(), c == '\u{2028}' || c == '\u{2029}'));
+            assert_eq!(unicode_space_at(bytes, 0), expected, "{:?}", c);
+            assert_eq!(utf8_len(bytes[0]), c.len_utf8());
+        }
     }
 
     #[test]

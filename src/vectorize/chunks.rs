@@ -10,11 +10,13 @@
 //! rules and the word-cache lookup were two thirds of the transform when
 //! profiled, and a chunk lookup replaces all three.
 //!
-//! The table is open addressing with linear probing and the key inline (a
-//! chunk of up to 15 bytes — 99.6% of a posting's chunks — packed into a
-//! `u128` with its length): one probe reads one cache line, where
-//! hashbrown reads a control byte and then the bucket. A document's chunks
-//! are all probed in one loop before any is used, so the CPU keeps many
+//! Layout, for the CPU cache: each chunk is a 64-byte [`Record`] (one cache
+//! line) holding its key and its first segment. The hash table holds only
+//! 8-byte references (record index and a 32-bit hash fingerprint, so that a
+//! probe rarely reads the wrong record). A chunk of up to 15 bytes — 99.6%
+//! of a posting's chunks — is keyed by its bytes packed into a `u128` with
+//! its length; longer ones go through an ordinary map. All of a document's
+//! chunks are probed in one loop before any is used, so the CPU keeps many
 //! cache misses in flight instead of waiting on each in turn.
 //!
 //! Hashing: foldhash with a per-process random seed. The keys are untrusted
@@ -24,13 +26,13 @@ use std::hash::BuildHasher;
 
 use super::vocab::Slot;
 use crate::text::{
-    chunks, segment_chunk_at, segment_vote, Chunk, Lang, LangVote, Piece, Segment, SegmentKind,
-    LANG_VOTE_WORDS,
+    chunks, segment_chunk_at, segment_vote, Chunk, DropReason, Lang, LangVote, Piece, Segment,
+    SegmentKind, LANG_VOTE_WORDS,
 };
 
-/// Chunks plus segments held at most, counted at the start of a document;
-/// past it the cache is emptied and warms up again, so memory stays bounded
-/// (about 10 MB per thread) on any dump.
+/// Records plus extra segments held at most, counted at the start of a
+/// document; past it the cache is emptied and warms up again, so memory
+/// stays bounded (about 20 MB per thread) on any dump.
 const CACHE_CAP: usize = 1 << 18;
 
 /// One segment of a cached chunk.
@@ -48,61 +50,70 @@ pub(super) struct Item {
     pub(super) slots: [Slot; 2],
 }
 
-/// A cached chunk: its items in the arena, and whether a break follows its
-/// last item (or, for a chunk without items, occurs inside it).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-struct ChunkRef {
-    first: u32,
-    len: u32,
-    break_after: bool,
-}
-
-impl ChunkRef {
-    /// Not found by the first probe.
-    const UNRESOLVED: ChunkRef = ChunkRef {
-        first: u32::MAX,
-        len: 0,
-        break_after: false,
+impl Item {
+    /// The first item of a chunk without segments (a dash, a bullet).
+    const NONE: Item = Item {
+        start: 0,
+        end: 0,
+        kind: SegmentKind::Dropped(DropReason::TooShort),
+        clause_start: false,
+        vote: 0,
+        slots: [Slot::UNCACHED; 2],
     };
 }
 
-/// One table entry: a packed chunk (0 when vacant) and where its items are.
-#[derive(Debug, Clone, Copy, Default)]
-#[repr(align(32))]
-struct Entry {
+/// A cached chunk, one cache line.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
+struct Record {
+    /// The packed chunk, or 0 for a chunk too long to pack.
     key: u128,
-    chunk: ChunkRef,
+    /// Its first segment, if it has one.
+    first: Item,
+    /// How many segments it has.
+    len: u32,
+    /// Where its segments after the first start in [`ChunkCache::extra`].
+    more: u32,
+    /// A break follows its last segment (or, without segments, occurs inside it).
+    break_after: bool,
 }
 
-/// Entries in use at most, as a fraction of the table: linear probing stays
-/// near one probe per hit below this.
+/// Item ids with this bit index [`ChunkCache::extra`]; without it, a record's first item.
+const EXTRA: u32 = 1 << 31;
+
+/// A document's chunk not resolved yet.
+const UNRESOLVED: u32 = u32::MAX;
+
+/// Table entries in use at most, as a fraction of the table.
 const MAX_LOAD_NUM: usize = 3;
 const MAX_LOAD_DEN: usize = 4;
 
 /// Chunk → segments and slots, for one thread.
 #[derive(Debug, Default)]
 pub(super) struct ChunkCache {
-    /// A power of two long, or empty.
-    entries: Vec<Entry>,
-    /// Occupied entries.
-    len: usize,
-    /// Chunks longer than 15 bytes.
-    long: foldhash::HashMap<Box<str>, ChunkRef>,
-    /// Every cached chunk's items, in first-seen order.
-    pub(super) items: Vec<Item>,
+    /// Per entry: the hash's high 32 bits, then record index + 1; 0 when
+    /// vacant. A power of two long, or empty.
+    table: Vec<u64>,
+    /// Records in the table (short chunks).
+    in_table: usize,
+    records: Vec<Record>,
+    /// Segments after the first of chunks that have several.
+    extra: Vec<Item>,
+    /// Chunks longer than 15 bytes → record.
+    long: foldhash::HashMap<Box<str>, u32>,
     hasher: foldhash::fast::RandomState,
-    /// Per-document scratch: the chunks, their keys and home entries, what they resolved to.
+    /// Per-document scratch: the chunks, their keys and hashes, their records.
     chunks: Vec<Chunk>,
-    keys: Vec<(u128, usize)>,
-    refs: Vec<ChunkRef>,
+    keys: Vec<(u128, u64)>,
+    refs: Vec<u32>,
     pieces: Vec<Piece>,
     segments: Vec<Segment>,
 }
 
 impl ChunkCache {
-    /// Segments `text` into `segments` (cleared first), with the arena index
-    /// of each segment's item in `item_ids`, and detects its language exactly
-    /// as [`crate::text::Analyzer`] does.
+    /// Segments `text` into `segments` (cleared first), with the id of each
+    /// segment's item in `item_ids`, and detects its language exactly as
+    /// [`crate::text::Analyzer`] does.
     pub(super) fn segment(
         &mut self,
         text: &str,
@@ -110,7 +121,7 @@ impl ChunkCache {
         segments: &mut Vec<Segment>,
         item_ids: &mut Vec<u32>,
     ) -> Lang {
-        if self.len + self.long.len() + self.items.len() >= CACHE_CAP {
+        if self.records.len() + self.extra.len() >= CACHE_CAP {
             self.clear();
         }
         self.resolve(text);
@@ -119,154 +130,177 @@ impl ChunkCache {
         let mut vote = LangVote::new();
         let mut voting = true;
         let mut pending = true;
-        for (c, r) in self.chunks.iter().zip(&self.refs) {
+        for (c, &r) in self.chunks.iter().zip(&self.refs) {
             pending |= c.line_break_before;
-            let first = r.first as usize;
-            for (k, it) in self.items[first..first + r.len as usize].iter().enumerate() {
+            let rec = &self.records[r as usize];
+            let at = c.start as u32;
+            for k in 0..rec.len {
+                let (id, it) = if k == 0 {
+                    (r, &rec.first)
+                } else {
+                    let e = rec.more + k - 1;
+                    (e | EXTRA, &self.extra[e as usize])
+                };
                 segments.push(Segment {
-                    start: c.start as u32 + it.start,
-                    end: c.start as u32 + it.end,
+                    start: at + it.start,
+                    end: at + it.end,
                     kind: it.kind,
                     clause_start: it.clause_start || (k == 0 && pending),
                 });
-                item_ids.push((first + k) as u32);
+                item_ids.push(id);
                 if voting {
                     vote.add_vote(it.vote);
                     voting = !vote.decided() && segments.len() < LANG_VOTE_WORDS;
                 }
             }
-            pending = r.break_after || (r.len == 0 && pending);
+            pending = rec.break_after || (rec.len == 0 && pending);
         }
         vote.result(default_lang)
     }
 
+    /// The item with this id, as [`ChunkCache::segment`] gave it.
+    #[inline]
+    pub(super) fn item_mut(&mut self, id: u32) -> &mut Item {
+        if id & EXTRA != 0 {
+            &mut self.extra[(id & !EXTRA) as usize]
+        } else {
+            &mut self.records[id as usize].first
+        }
+    }
+
     fn clear(&mut self) {
-        self.entries.clear();
-        self.len = 0;
+        self.table.clear();
+        self.in_table = 0;
+        self.records.clear();
+        self.extra.clear();
         self.long.clear();
-        self.items.clear();
     }
 
     /// Fills `self.chunks` and `self.refs` for `text`, caching new chunks.
     fn resolve(&mut self, text: &str) {
         let bytes = text.as_bytes();
-        let mask = self.entries.len().wrapping_sub(1);
         self.chunks.clear();
-        self.chunks.extend(chunks(text));
         self.keys.clear();
-        for c in &self.chunks {
+        for c in chunks(text) {
+            self.chunks.push(c);
             self.keys.push(match key(bytes, c.start, c.end) {
-                Some(k) => (k, self.hasher.hash_one(k) as usize & mask),
+                Some(k) => (k, self.hasher.hash_one(k)),
                 None => (0, 0),
             });
         }
-        // First probes only, in a loop that does nothing else: most chunks
-        // sit at their home entry. A miss leaves the vacant marker.
+        // Probes only, in a loop that does nothing else.
         self.refs.clear();
-        self.refs.resize(self.chunks.len(), ChunkRef::UNRESOLVED);
         let mut missed = false;
-        if !self.entries.is_empty() {
-            for (&(k, i), r) in self.keys.iter().zip(self.refs.iter_mut()) {
-                let e = &self.entries[i];
-                let hit = k != 0 && e.key == k;
-                if hit {
-                    *r = e.chunk;
-                }
-                missed |= !hit;
-            }
-        } else {
-            missed = !self.chunks.is_empty();
+        for &(k, h) in &self.keys {
+            let r = if k != 0 { self.find(k, h) } else { UNRESOLVED };
+            missed |= r == UNRESOLVED;
+            self.refs.push(r);
         }
         if !missed {
             return;
         }
         for n in 0..self.chunks.len() {
-            if self.refs[n] != ChunkRef::UNRESOLVED {
+            if self.refs[n] != UNRESOLVED {
                 continue;
             }
-            let (k, c) = (self.keys[n].0, self.chunks[n]);
+            let ((k, h), c) = (self.keys[n], self.chunks[n]);
+            // The same new chunk may occur twice in one document.
             let found = if k != 0 {
-                self.get_short(k)
+                Some(self.find(k, h)).filter(|&r| r != UNRESOLVED)
             } else {
                 self.long.get(&text[c.start..c.end]).copied()
             };
             self.refs[n] = match found {
                 Some(r) => r,
-                None => self.add(text, c, k),
+                None => self.add(text, c, k, h),
             };
         }
     }
 
-    fn get_short(&self, key: u128) -> Option<ChunkRef> {
-        if self.entries.is_empty() {
-            return None;
+    /// The record of packed chunk `k` with hash `h`, or [`UNRESOLVED`].
+    #[inline]
+    fn find(&self, k: u128, h: u64) -> u32 {
+        if self.table.is_empty() {
+            return UNRESOLVED;
         }
-        let mask = self.entries.len() - 1;
-        let mut i = self.hasher.hash_one(key) as usize & mask;
+        let mask = self.table.len() - 1;
+        let fingerprint = h >> 32;
+        let mut i = h as usize & mask;
         loop {
-            let e = &self.entries[i];
-            if e.key == key {
-                return Some(e.chunk);
+            let t = self.table[i];
+            if t == 0 {
+                return UNRESOLVED;
             }
-            if e.key == 0 {
-                return None;
+            let r = (t as u32).wrapping_sub(1);
+            if t >> 32 == fingerprint && self.records[r as usize].key == k {
+                return r;
             }
             i = (i + 1) & mask;
         }
     }
 
-    /// Segments chunk `c` of `text` and caches it under `key` (0: a long chunk).
-    fn add(&mut self, text: &str, c: Chunk, key: u128) -> ChunkRef {
+    /// Segments chunk `c` of `text` and caches it under key `k` with hash
+    /// `h` (key 0: a long chunk).
+    fn add(&mut self, text: &str, c: Chunk, k: u128, h: u64) -> u32 {
         let mut pending = false;
         self.segments.clear();
         segment_chunk_at(text, c, &mut self.pieces, &mut self.segments, &mut pending);
-        let first = self.items.len() as u32;
-        for s in &self.segments {
+        let at = c.start as u32;
+        let mut items = self.segments.iter().map(|s| {
             let slot = match s.kind {
                 SegmentKind::Word => Slot::UNCACHED,
                 SegmentKind::Dropped(reason) => Slot::dropped(reason),
             };
-            self.items.push(Item {
-                start: s.start - c.start as u32,
-                end: s.end - c.start as u32,
+            Item {
+                start: s.start - at,
+                end: s.end - at,
                 kind: s.kind,
                 clause_start: s.clause_start,
                 vote: segment_vote(text, s),
                 slots: [slot; 2],
-            });
-        }
-        let r = ChunkRef {
+            }
+        });
+        let first = items.next().unwrap_or(Item::NONE);
+        let more = self.extra.len() as u32;
+        self.extra.extend(items);
+        let r = self.records.len() as u32;
+        self.records.push(Record {
+            key: k,
             first,
             len: self.segments.len() as u32,
+            more,
             break_after: pending,
-        };
-        if key == 0 {
+        });
+        if k == 0 {
             self.long.insert(text[c.start..c.end].into(), r);
         } else {
-            if (self.len + 1) * MAX_LOAD_DEN > self.entries.len() * MAX_LOAD_NUM {
+            if (self.in_table + 1) * MAX_LOAD_DEN > self.table.len() * MAX_LOAD_NUM {
                 self.grow();
             }
-            self.place(key, r);
-            self.len += 1;
+            self.place(h, r);
+            self.in_table += 1;
         }
         r
     }
 
-    /// Puts `key`, known to be absent, in the table (which has room).
-    fn place(&mut self, key: u128, chunk: ChunkRef) {
-        let mask = self.entries.len() - 1;
-        let mut i = self.hasher.hash_one(key) as usize & mask;
-        while self.entries[i].key != 0 {
+    /// Puts record `r`, whose hash is `h`, in the table (which has room).
+    fn place(&mut self, h: u64, r: u32) {
+        let mask = self.table.len() - 1;
+        let mut i = h as usize & mask;
+        while self.table[i] != 0 {
             i = (i + 1) & mask;
         }
-        self.entries[i] = Entry { key, chunk };
+        self.table[i] = (h >> 32) << 32 | u64::from(r + 1);
     }
 
     fn grow(&mut self) {
-        let size = (self.entries.len() * 2).max(1024);
-        let old = std::mem::replace(&mut self.entries, vec![Entry::default(); size]);
-        for e in old.into_iter().filter(|e| e.key != 0) {
-            self.place(e.key, e.chunk);
+        let size = (self.table.len() * 2).max(1024);
+        self.table = vec![0; size];
+        for r in 0..self.records.len() {
+            let k = self.records[r].key;
+            if k != 0 {
+                self.place(self.hasher.hash_one(k), r as u32);
+            }
         }
     }
 }
@@ -331,11 +365,16 @@ mod tests {
     #[test]
     fn empties_itself_when_full_and_stays_correct() {
         let mut cache = ChunkCache::default();
-        let text: String = (0..40_000).map(|i| format!("mot{i} ")).collect();
-        for _ in 0..8 {
-            assert_same_as_segmenter(&mut cache, &text);
-        }
-        assert!(cache.items.len() + cache.len < 2 * CACHE_CAP);
+        let n = CACHE_CAP / 2 + 1000;
+        let words = |prefix: &str| -> String { (0..n).map(|i| format!("{prefix}{i} ")).collect() };
+        let (a, b) = (words("mot"), words("word"));
+        let (mut segments, mut ids) = (Vec::new(), Vec::new());
+        cache.segment(&a, Lang::Fr, &mut segments, &mut ids);
+        cache.segment(&b, Lang::Fr, &mut segments, &mut ids);
+        assert_eq!(cache.records.len(), 2 * n, "both documents are cached");
+        // Over the cap: emptied before the next document, then filled with it.
+        assert_same_as_segmenter(&mut cache, &a);
+        assert_eq!(cache.records.len(), n);
     }
 
     #[test]

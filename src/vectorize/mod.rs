@@ -296,7 +296,7 @@ impl TfIdf {
                         emit(f, seg.start, seg.end);
                     }
                     if let (true, Some((p, pstart))) = (slot.ends_bigram(), prev) {
-                        if let Some(&f) = self.vocab.bigram.get(&vocab::pair(p, term)) {
+                        if let Some(f) = self.vocab.bigram(p, term) {
                             emit(f, pstart, seg.end);
                         }
                     }
@@ -319,7 +319,7 @@ impl TfIdf {
     fn look_up(&self, scratch: &mut Scratch, text: &str, lang: Lang) {
         scratch.slots.clear();
         for (seg, &id) in scratch.segments.iter().zip(&scratch.item_ids) {
-            let item = &mut scratch.chunks.items[id as usize];
+            let item = scratch.chunks.item_mut(id);
             let mut slot = item.slots[lang.index()];
             if slot == Slot::UNCACHED {
                 let word = &text[seg.start as usize..seg.end as usize];

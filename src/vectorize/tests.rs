@@ -207,6 +207,68 @@ fn corrupted_vocabulary_is_an_error_not_a_panic() {
 }
 
 #[test]
+fn duplicate_features_are_refused_by_name() {
+    let parts = |names: &[&str]| {
+        TfIdf::from_parts(
+            TfIdfParams::default(),
+            3,
+            names.iter().map(|n| n.to_string()).collect(),
+            vec![1.0; names.len()],
+        )
+    };
+    assert!(parts(&["backlog", "gestion", "gestion backlog"]).is_ok());
+    for names in [
+        &["backlog", "gestion", "gestion backlog", "gestion backlog"][..],
+        &["backlog", "gestion", "backlog"],
+    ] {
+        let err = parts(names).unwrap_err().to_string();
+        assert!(err.contains("appears twice"), "{err}");
+    }
+}
+
+#[test]
+fn bigrams_of_a_term_with_many_partners_are_all_found() {
+    // "gestion" starts more bigrams than a linear scan handles: the lookup
+    // switches to a binary search and must still find every one.
+    let words = [
+        "backlog", "budget", "contrat", "crise", "données", "équipe", "flux", "parc", "projet",
+        "risques", "stock", "tiers",
+    ];
+    let term = |w: &str| {
+        Analyzer::new()
+            .analyze(w)
+            .terms()
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let objects: Vec<String> = words.iter().map(|w| term(w)).collect();
+    let gestion = term("gestion");
+    let mut names: Vec<String> = vec![gestion.clone()];
+    names.extend(objects.iter().cloned());
+    names.extend(objects.iter().map(|o| format!("{gestion} {o}")));
+    names.sort();
+    let t = TfIdf::from_parts(
+        TfIdfParams::default(),
+        3,
+        names.clone(),
+        vec![1.0; names.len()],
+    )
+    .unwrap();
+    let text: String = words.iter().map(|w| format!("gestion des {w}. ")).collect();
+    let mut found = Vec::new();
+    t.for_each_occurrence(&mut Scratch::new(), &text, |o| {
+        let name = t.feature_name(o.feature).unwrap();
+        if name.contains(' ') {
+            found.push(name);
+        }
+    });
+    let expected: Vec<String> = objects.iter().map(|o| format!("{gestion} {o}")).collect();
+    assert_eq!(objects.len(), 12);
+    assert_eq!(found, expected);
+}
+
+#[test]
 fn bad_params_are_refused_with_their_name() {
     let err = |p: TfIdfParams| p.fit(DOCS).unwrap_err().to_string();
     assert!(err(TfIdfParams::default().min_df(0)).contains("min_df"));
