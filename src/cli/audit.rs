@@ -254,8 +254,10 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         let judged: Vec<_> = pool.install(|| {
             batch
                 .into_par_iter()
-                .map_init(rolecheck::vectorize::Scratch::new, |scratch, r| {
-                    judge(&model, scratch, r, args.line_offset)
+                .map(|r| {
+                    rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
+                        judge(&model, scratch, r, args.line_offset)
+                    })
                 })
                 .collect()
         });

@@ -123,6 +123,7 @@ impl TfIdfParams {
             params: self.clone(),
             analyzer,
             vocab,
+            id: next_id(),
         })
     }
 }
@@ -134,6 +135,15 @@ pub struct TfIdf {
     params: TfIdfParams,
     analyzer: Analyzer,
     vocab: Vocab,
+    /// Tells this vectorizer's cached slots in a [`Scratch`] from another's.
+    id: u64,
+}
+
+/// A new vectorizer identity: a scratch last used by another vectorizer
+/// (another vocabulary) must forget its cached slots.
+fn next_id() -> u64 {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+    NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 impl Clone for TfIdf {
@@ -146,6 +156,7 @@ impl Clone for TfIdf {
                 .build()
                 .expect("the params of a fitted vectorizer were checked when it was built"),
             vocab: self.vocab.clone(),
+            id: next_id(),
         }
     }
 }
@@ -163,6 +174,8 @@ pub struct Occurrence {
 /// cache and the buffers reused from one document to the next.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// The vectorizer whose slots `chunks` holds (0: none yet).
+    owner: u64,
     /// Every distinct chunk met so far, segmented, with its words' slots.
     chunks: ChunkCache,
     segments: Vec<Segment>,
@@ -178,6 +191,35 @@ impl Scratch {
     /// Empty working memory.
     pub fn new() -> Scratch {
         Scratch::default()
+    }
+
+    /// Runs `f` with this thread's own scratch, which stays warm from one
+    /// call to the next. Parallel code should use it rather than a new
+    /// scratch per task: rayon splits work into many small tasks, and a
+    /// fresh cache per task re-segments and re-stems every word it meets.
+    /// Should `f` panic, the thread's scratch is replaced by an empty one, so
+    /// no half-updated state outlives the panic.
+    pub fn with_thread_local<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::new());
+        }
+        /// Empties the scratch if dropped while unwinding.
+        struct ResetOnPanic<'a>(&'a mut Scratch);
+        impl Drop for ResetOnPanic<'_> {
+            fn drop(&mut self) {
+                if std::thread::panicking() {
+                    *self.0 = Scratch::new();
+                }
+            }
+        }
+        SCRATCH.with(|cell| match cell.try_borrow_mut() {
+            Ok(mut scratch) => {
+                let guard = ResetOnPanic(&mut scratch);
+                f(guard.0)
+            }
+            // Called from inside `f` itself: a separate scratch for this call.
+            Err(_) => f(&mut Scratch::new()),
+        })
     }
 }
 
@@ -259,6 +301,11 @@ impl TfIdf {
         text: &str,
         mut emit: impl FnMut(u32, u32, u32),
     ) -> Lang {
+        if scratch.owner != self.id {
+            // Slots are term ids of one vocabulary: another's are meaningless here.
+            scratch.chunks = ChunkCache::default();
+            scratch.owner = self.id;
+        }
         let lang = scratch.chunks.segment(
             text,
             self.analyzer.default_lang(),
@@ -395,16 +442,8 @@ impl TfIdf {
         if docs.is_empty() {
             return Vec::new();
         }
-        // A few chunks per thread, each with one scratch, so the cache warms up.
-        let chunk = docs.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-        docs.par_chunks(chunk)
-            .flat_map_iter(|chunk| {
-                let mut scratch = Scratch::new();
-                chunk
-                    .iter()
-                    .map(|d| self.transform_with(&mut scratch, d.as_ref()))
-                    .collect::<Vec<_>>()
-            })
+        docs.par_iter()
+            .map(|d| Scratch::with_thread_local(|scratch| self.transform_with(scratch, d.as_ref())))
             .collect()
     }
 }

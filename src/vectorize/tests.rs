@@ -72,6 +72,32 @@ fn cached_path_agrees_with_the_full_analysis() {
 }
 
 #[test]
+fn one_scratch_serves_two_vocabularies_without_mixing_them() {
+    let a = fitted();
+    let b = TfIdfParams::default()
+        .min_df(1)
+        .fit(&["la roadmap du produit", "gestion du backlog et des sprints"])
+        .unwrap();
+    let mut scratch = Scratch::new();
+    for _ in 0..2 {
+        for (t, d) in [
+            (&a, DOCS[0]),
+            (&b, DOCS[0]),
+            (&a, DOCS[1]),
+            (&b, "gestion du backlog"),
+        ] {
+            assert_eq!(t.transform_with(&mut scratch, d), t.transform(d), "{d}");
+        }
+    }
+    // The thread's own scratch too, as batches use it.
+    assert_eq!(
+        a.transform_batch(&DOCS[..2]),
+        [a.transform(DOCS[0]), a.transform(DOCS[1])]
+    );
+    assert_eq!(b.transform_batch(&DOCS[..1]), [b.transform(DOCS[0])]);
+}
+
+#[test]
 fn cached_path_masks_role_names_like_the_full_analysis() {
     let docs = [
         "En tant que Product Manager, vous gérez le backlog avec le PO et la cheffe de produit.",
@@ -295,4 +321,23 @@ fn one_pass_gives_the_vector_and_the_occurrences() {
         assert_eq!(v, t.transform_with(&mut scratch, d));
         assert_eq!((both, lang), (apart, lang_apart));
     }
+}
+
+#[test]
+fn a_panic_leaves_the_thread_scratch_empty() {
+    let t = fitted();
+    let caught = std::panic::catch_unwind(|| {
+        Scratch::with_thread_local(|s| {
+            t.transform_with(s, DOCS[0]);
+            assert_eq!(s.owner, t.id);
+            panic!("a bug while judging a record");
+        })
+    });
+    assert!(caught.is_err());
+    Scratch::with_thread_local(|s| assert_eq!(s.owner, 0, "reset after the panic"));
+    // Reentrant use gets a scratch of its own instead of a borrow error.
+    let v = Scratch::with_thread_local(|_| {
+        Scratch::with_thread_local(|s| t.transform_with(s, DOCS[0]))
+    });
+    assert_eq!(v, t.transform(DOCS[0]));
 }

@@ -371,6 +371,7 @@ impl TryFrom<TfIdfData> for TfIdf {
             params: d.params,
             analyzer,
             vocab,
+            id: super::next_id(),
         })
     }
 }
