@@ -358,19 +358,27 @@ fn pieces_from_occurrences(
     po: usize,
     pm: usize,
 ) -> Vec<(Range<usize>, f32)> {
-    let mut pieces = Vec::with_capacity(spans.len());
-    let mut i = 0;
-    while i < spans.len() {
-        let f = spans[i].0;
-        let n = spans[i..].iter().take_while(|(g, _)| *g == f).count();
-        if let Ok(k) = x.indices.binary_search(&f) {
-            let coef = model.linear().coef_of(f);
-            let push = x.values[k] * (coef[po] - coef[pm]) / n as f32;
-            pieces.extend(spans[i..i + n].iter().map(|(_, s)| (s.clone(), push)));
-        }
-        i += n;
+    // Each occurrence's entry in `x`, then how many occurrences each entry
+    // has: a feature's push is shared equally among its occurrences. Spans
+    // stay in text order, as the phrases need them.
+    let entry: Vec<Option<usize>> = spans
+        .iter()
+        .map(|(f, _)| x.indices.binary_search(f).ok())
+        .collect();
+    let mut n = vec![0u32; x.len()];
+    for &k in entry.iter().flatten() {
+        n[k] += 1;
     }
-    pieces
+    spans
+        .iter()
+        .zip(&entry)
+        .filter_map(|((f, span), k)| {
+            let k = (*k)?;
+            let coef = model.linear().coef_of(*f);
+            let push = x.values[k] * (coef[po] - coef[pm]) / n[k] as f32;
+            Some((span.clone(), push))
+        })
+        .collect()
 }
 
 /// Phrases kept per verdict, strongest first.
@@ -380,6 +388,7 @@ pub const MAX_PHRASES: usize = 20;
 /// side; the [`MAX_PHRASES`] strongest are returned.
 fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>) -> Vec<Phrase> {
     pieces.retain(|(_, push)| push.abs() >= 1e-4);
+    // Occurrences already come in this order; the sort then only checks it.
     pieces.sort_by_key(|(s, _)| (s.start, s.end));
     let mut merged: Vec<(Range<usize>, f32)> = Vec::new();
     let adjacent = |a: &Range<usize>, b: &Range<usize>| {
@@ -398,9 +407,18 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>) -> Vec<Phrase> {
             _ => merged.push((span, push)),
         }
     }
-    merged.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()));
-    // Only the strongest phrases get their text and sentence copied out.
-    merged.truncate(MAX_PHRASES);
+    // The strongest first, ties in text order; only the strongest phrases
+    // are fully sorted and get their text and sentence copied out.
+    let strongest = |a: &(Range<usize>, f32), b: &(Range<usize>, f32)| {
+        b.1.abs()
+            .total_cmp(&a.1.abs())
+            .then_with(|| (a.0.start, a.0.end).cmp(&(b.0.start, b.0.end)))
+    };
+    if merged.len() > MAX_PHRASES {
+        merged.select_nth_unstable_by(MAX_PHRASES - 1, strongest);
+        merged.truncate(MAX_PHRASES);
+    }
+    merged.sort_unstable_by(strongest);
     merged
         .into_iter()
         .map(|(span, weight)| Phrase {

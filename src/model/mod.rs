@@ -163,7 +163,8 @@ impl Model {
 
     /// [`Model::classify`] with caller-owned working memory.
     pub fn classify_with(&self, scratch: &mut Scratch, text: &str) -> Classification {
-        let (mut c, x, spans) = self.classify_parts(scratch, text);
+        let (mut c, x, mut spans) = self.classify_parts(scratch, text);
+        spans.sort_by_key(|(f, s)| (*f, s.start));
         let mut evidence: Vec<Evidence> = x
             .iter()
             .map(|(f, w)| {
@@ -185,8 +186,8 @@ impl Model {
     }
 
     /// The verdict without per-term evidence (left empty), the posting's
-    /// vector, and every occurrence (feature, span) sorted by feature then
-    /// position: what [`Model::classify_with`] and the batch audit build on.
+    /// vector, and every occurrence (feature, span) in text order: what
+    /// [`Model::classify_with`] and the batch audit build on.
     pub(crate) fn classify_parts(
         &self,
         scratch: &mut Scratch,
@@ -196,7 +197,6 @@ impl Model {
         let (x, lang) = self
             .tfidf
             .transform_with_occurrences(scratch, text, |o| spans.push((o.feature, o.span)));
-        spans.sort_by_key(|(f, s)| (*f, s.start));
         let scores = self.linear.scores(&x);
         let probs = softmax(&scores);
         let mut ranked: Vec<RoleProbability> = Role::ALL

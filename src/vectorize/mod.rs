@@ -278,8 +278,8 @@ impl TfIdf {
     }
 
     /// Calls `f` for every occurrence of a feature in `text`, in text order
-    /// (a bigram right after its second word's unigram), and returns the
-    /// detected language.
+    /// (sorted by start, then end: a bigram just before its second word's
+    /// unigram), and returns the detected language.
     pub fn for_each_occurrence(
         &self,
         scratch: &mut Scratch,
@@ -339,13 +339,14 @@ impl TfIdf {
             }
             match slot.term() {
                 Some(term) => {
-                    if let Some(f) = slot.unigram() {
-                        emit(f, seg.start, seg.end);
-                    }
+                    // The bigram first: occurrences then come sorted by start, then end.
                     if let (true, Some((p, pstart))) = (slot.ends_bigram(), prev) {
                         if let Some(f) = self.vocab.bigram(p, term) {
                             emit(f, pstart, seg.end);
                         }
+                    }
+                    if let Some(f) = slot.unigram() {
+                        emit(f, seg.start, seg.end);
                     }
                     prev = (bigrams && slot.starts_bigram()).then_some((term, seg.start));
                 }

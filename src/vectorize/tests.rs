@@ -119,6 +119,17 @@ fn cached_path_masks_role_names_like_the_full_analysis() {
 }
 
 #[test]
+fn occurrences_come_sorted_by_start_then_end() {
+    let t = fitted();
+    for d in DOCS {
+        let mut spans = Vec::new();
+        t.for_each_occurrence(&mut Scratch::new(), d, |o| spans.push((o.span.start, o.span.end)));
+        assert!(spans.len() > 3, "{d}");
+        assert!(spans.windows(2).all(|w| w[0] < w[1]), "{d}: {spans:?}");
+    }
+}
+
+#[test]
 fn occurrence_spans_point_at_their_words() {
     let t = fitted();
     let text = "Gestion du backlog produit";
