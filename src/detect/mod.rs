@@ -324,17 +324,28 @@ pub enum Depth {
 /// Confidence needed before a disagreement with the title counts as a mismatch.
 const MISMATCH_CONFIDENCE: f32 = 0.6;
 
+/// Ends a sentence: `.` `!` `?` `;` or a line break, or a bullet `•`
+/// (U+2022, bytes E2 80 A2) seen by its last byte. Read off bytes: the
+/// delimiters are ASCII or end in a byte no other delimiter has, so no char
+/// needs decoding on the way to them.
+fn ends_sentence_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'.' | b'!' | b'?' | b'\n' | b';' => true,
+        0xA2 => i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80,
+        _ => false,
+    }
+}
+
 fn sentence_around(text: &str, span: &Range<usize>) -> String {
-    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';' | '•');
-    // Delimiters can be several bytes long (`•`): step over the whole char.
-    let start = text[..span.start]
-        .char_indices()
-        .rfind(|&(_, c)| is_end(c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = text[span.end..]
-        .char_indices()
-        .find(|&(_, c)| is_end(c))
-        .map_or(text.len(), |(i, c)| span.end + i + c.len_utf8());
+    let bytes = text.as_bytes();
+    // Both ends land just past a delimiter's last byte: a char boundary.
+    let start = (0..span.start)
+        .rev()
+        .find(|&i| ends_sentence_at(bytes, i))
+        .map_or(0, |i| i + 1);
+    let end = (span.end..bytes.len())
+        .find(|&i| ends_sentence_at(bytes, i))
+        .map_or(text.len(), |i| i + 1);
     text[start..end].trim().to_string()
 }
 
@@ -394,9 +405,23 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>) -> Vec<Phrase> {
     let adjacent = |a: &Range<usize>, b: &Range<usize>| {
         b.start <= a.end
             || (b.start - a.end <= 12
-                && !text[a.end..b.start]
-                    .chars()
-                    .any(|c| ".,;:!?()[]\n•|".contains(c)))
+                && !text[a.end..b.start].chars().any(|c| {
+                    matches!(
+                        c,
+                        '.' | ','
+                            | ';'
+                            | ':'
+                            | '!'
+                            | '?'
+                            | '('
+                            | ')'
+                            | '['
+                            | ']'
+                            | '\n'
+                            | '•'
+                            | '|'
+                    )
+                }))
     };
     for (span, push) in pieces {
         match merged.last_mut() {

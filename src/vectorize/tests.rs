@@ -123,7 +123,9 @@ fn occurrences_come_sorted_by_start_then_end() {
     let t = fitted();
     for d in DOCS {
         let mut spans = Vec::new();
-        t.for_each_occurrence(&mut Scratch::new(), d, |o| spans.push((o.span.start, o.span.end)));
+        t.for_each_occurrence(&mut Scratch::new(), d, |o| {
+            spans.push((o.span.start, o.span.end))
+        });
         assert!(spans.len() > 3, "{d}");
         assert!(spans.windows(2).all(|w| w[0] < w[1]), "{d}: {spans:?}");
     }
