@@ -15,8 +15,12 @@ use super::SparseVec;
 pub(super) struct Counts {
     /// Per feature id: occurrences in the current document.
     tf: Vec<u32>,
-    /// Feature ids with a non-zero count, in first-seen order.
+    /// Feature ids with a non-zero count, in first-seen order: the first
+    /// `n_touched` of a buffer as long as the vocabulary, so that adding an
+    /// occurrence needs no branch on whether its feature is new (which of
+    /// the two it is cannot be predicted).
     touched: Vec<u32>,
+    n_touched: usize,
     /// One bit per feature id: set for those in `touched`.
     bits: Vec<u64>,
 }
@@ -27,28 +31,29 @@ impl Counts {
     pub(super) fn start(&mut self, n_features: usize) {
         if self.tf.len() < n_features {
             self.tf.resize(n_features, 0);
+            self.touched.resize(n_features, 0);
             self.bits.resize(n_features.div_ceil(64), 0);
         }
-        debug_assert!(self.touched.is_empty());
+        debug_assert_eq!(self.n_touched, 0);
     }
 
     /// Counts one occurrence of `feature` (below the `n_features` given to [`Counts::start`]).
     #[inline]
     pub(super) fn add(&mut self, feature: u32) {
         let c = &mut self.tf[feature as usize];
-        if *c == 0 {
-            self.touched.push(feature);
-            self.bits[feature as usize / 64] |= 1 << (feature % 64);
-        }
+        self.touched[self.n_touched] = feature;
+        self.n_touched += usize::from(*c == 0);
         *c += 1;
+        self.bits[feature as usize / 64] |= 1 << (feature % 64);
     }
 
     /// The counts as a sparse vector, each weighted by `weight(id, count)`;
     /// the counters are left at zero for the next document.
     pub(super) fn finish(&mut self, mut weight: impl FnMut(u32, u32) -> f32) -> SparseVec {
+        let touched = &mut self.touched[..std::mem::take(&mut self.n_touched)];
         let mut v = SparseVec {
-            indices: Vec::with_capacity(self.touched.len()),
-            values: Vec::with_capacity(self.touched.len()),
+            indices: Vec::with_capacity(touched.len()),
+            values: Vec::with_capacity(touched.len()),
         };
         let mut push = |f: u32, tf: &mut [u32]| {
             let c = std::mem::take(&mut tf[f as usize]);
@@ -58,7 +63,7 @@ impl Counts {
         // Scanning the bitmap costs a step per 64 features; sorting, about
         // log2(n) steps per distinct feature.
         let words = self.bits.len();
-        if words <= self.touched.len() * 8 {
+        if words <= touched.len() * 8 {
             for (w, bits) in self.bits.iter_mut().enumerate() {
                 let mut b = std::mem::take(bits);
                 while b != 0 {
@@ -67,13 +72,12 @@ impl Counts {
                 }
             }
         } else {
-            self.touched.sort_unstable();
-            for &f in &self.touched {
+            touched.sort_unstable();
+            for &f in touched.iter() {
                 self.bits[f as usize / 64] = 0;
                 push(f, &mut self.tf);
             }
         }
-        self.touched.clear();
         v
     }
 }

@@ -354,3 +354,10 @@ fn a_panic_leaves_the_thread_scratch_empty() {
     });
     assert_eq!(v, t.transform(DOCS[0]));
 }
+
+#[test]
+fn sublinear_tf_from_the_table_equals_the_formula() {
+    for n in 1..200u32 {
+        assert_eq!(sublinear_tf(n), 1.0 + (n as f32).ln(), "{n}");
+    }
+}
