@@ -1,11 +1,26 @@
 //! HTML in and out: descriptions exported as HTML become text, and the audit
 //! report is one self-contained, escaped HTML page.
 
+/// [`strip_html`] of an owned string, which comes back as is (not copied)
+/// when it holds no `<` or `&`, as most descriptions do.
+pub fn strip_html_owned(s: String) -> String {
+    if has_markup(&s) {
+        strip_html(&s)
+    } else {
+        s
+    }
+}
+
+/// Whether `s` may hold a tag or an entity.
+fn has_markup(s: &str) -> bool {
+    s.contains('<') || s.contains('&')
+}
+
 /// The text of an HTML fragment: tags removed (block tags become line
 /// breaks, so bullets stay separate clauses), common entities decoded.
 /// Text without `<` or `&` is returned as is.
 pub fn strip_html(s: &str) -> String {
-    if !s.contains('<') && !s.contains('&') {
+    if !has_markup(s) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
@@ -143,6 +158,11 @@ mod tests {
         assert_eq!(strip_html("salaire < 50k & plus"), "salaire < 50k & plus");
         assert_eq!(strip_html("a <3 b"), "a <3 b");
         assert_eq!(strip_html("plain"), "plain");
+        assert_eq!(strip_html_owned("plain".into()), "plain");
+        assert_eq!(
+            strip_html_owned("<p>a</p>&amp;".into()),
+            strip_html("<p>a</p>&amp;")
+        );
     }
 
     #[test]

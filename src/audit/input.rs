@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde_json::Value;
 
-use super::html::strip_html;
+use super::html::strip_html_owned;
 
 /// One posting as read from a dump.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -157,7 +157,7 @@ type FieldValue = (String, Option<String>, &'static str);
 /// which also needs it for error lines), or says what is wrong.
 fn posting_from(
     id: Option<String>,
-    get: &dyn Fn(&[String]) -> Option<FieldValue>,
+    get: &mut dyn FnMut(&[String]) -> Option<FieldValue>,
     fields: &Fields,
 ) -> Result<RawPosting, String> {
     let text = match get(&fields.text) {
@@ -175,13 +175,13 @@ fn posting_from(
         Some((name, None, kind)) => return Err(format!("field `{name}` is {kind}, expected text")),
         Some((_, Some(t), _)) => t,
     };
-    let text = strip_html(&text);
+    let text = strip_html_owned(text);
     if text.trim().is_empty() {
         return Err("empty description: nothing to classify".into());
     }
     Ok(RawPosting {
         id,
-        title: strip_html(&title),
+        title: strip_html_owned(title),
         text,
         company: get(&fields.company)
             .and_then(|(_, t, _)| t)
@@ -237,7 +237,7 @@ impl<R: BufRead> JsonlRecords<R> {
                 );
             }
         };
-        let Value::Object(obj) = value else {
+        let Value::Object(mut obj) = value else {
             return (
                 None,
                 Err(format!(
@@ -247,15 +247,26 @@ impl<R: BufRead> JsonlRecords<R> {
             );
         };
         let id = find(&obj, &self.fields.id).and_then(|(_, v)| value_text(v));
-        let get = |names: &[String]| {
-            let (name, v) = find(&obj, names)?;
+        // Fields are moved out of the record, not copied, unless a field
+        // name is asked for twice (`--title-field body --text-field body`).
+        let f = &self.fields;
+        let lists = [&f.id, &f.title, &f.text, &f.company];
+        let mut get = |names: &[String]| {
+            let name = names.iter().find(|n| obj.contains_key(n.as_str()))?;
+            let asked_twice = lists.iter().filter(|l| l.contains(name)).count() > 1;
+            let v = if asked_twice {
+                obj.get(name.as_str())?.clone()
+            } else {
+                obj.remove(name.as_str())?
+            };
+            let kind = type_name(&v);
             let text = match v {
-                Value::String(s) => Some(s.clone()),
+                Value::String(s) => Some(s),
                 _ => None,
             };
-            Some((name.to_string(), text, type_name(v)))
+            Some((name.clone(), text, kind))
         };
-        (id.clone(), posting_from(id, &get, &self.fields))
+        (id.clone(), posting_from(id, &mut get, &self.fields))
     }
 }
 
@@ -387,7 +398,7 @@ impl<R: Read> Iterator for CsvRecords<R> {
                         )),
                     });
                 }
-                let get = |names: &[String]| {
+                let mut get = |names: &[String]| {
                     let (name, i) = names
                         .iter()
                         .find_map(|n| column(n).map(|i| (n.clone(), i)))?;
@@ -400,7 +411,7 @@ impl<R: Read> Iterator for CsvRecords<R> {
                 Some(Record {
                     line,
                     id: id.clone(),
-                    posting: posting_from(id, &get, &self.fields),
+                    posting: posting_from(id, &mut get, &self.fields),
                 })
             }
         }

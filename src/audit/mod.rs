@@ -215,6 +215,22 @@ mod tests {
     }
 
     #[test]
+    fn a_field_asked_for_twice_is_read_twice() {
+        // Fields are moved out of a parsed record; one named as both title
+        // and description must still reach both.
+        let fields = Fields {
+            title: vec!["body".into()],
+            text: vec!["body".into()],
+            ..Fields::default()
+        };
+        let dump = "{\"body\": \"Roadmap, discovery et vision produit\"}\n";
+        let records: Vec<_> = JsonlRecords::new(dump.as_bytes(), fields).collect();
+        let posting = records[0].posting.as_ref().unwrap();
+        assert_eq!(posting.title, "Roadmap, discovery et vision produit");
+        assert_eq!(posting.text, posting.title);
+    }
+
+    #[test]
     fn line_offset_shifts_every_line() {
         let model = Model::shipped().unwrap();
         let records: Vec<_> = JsonlRecords::new(&b"\n\nbad\n"[..], Fields::default()).collect();
