@@ -210,70 +210,11 @@ impl<R: BufRead> JsonlRecords<R> {
         }
     }
 
-    fn parse(&self, raw: &[u8]) -> (Option<String>, Result<RawPosting, String>) {
-        let text = match std::str::from_utf8(raw) {
-            Ok(t) => t,
-            Err(e) => {
-                return (
-                    None,
-                    Err(format!(
-                        "not UTF-8 text (invalid byte at column {})",
-                        e.valid_up_to() + 1
-                    )),
-                )
-            }
-        };
-        let value: Value = match serde_json::from_str(text) {
-            Ok(v) => v,
-            Err(e) => {
-                let msg = e.to_string();
-                let msg = msg
-                    .rsplit_once(" at line ")
-                    .map_or(msg.as_str(), |(h, _)| h)
-                    .to_string();
-                return (
-                    None,
-                    Err(format!("not valid JSON: {msg} (column {})", e.column())),
-                );
-            }
-        };
-        let Value::Object(mut obj) = value else {
-            return (
-                None,
-                Err(format!(
-                    "expected a JSON object, found {}",
-                    type_name(&value)
-                )),
-            );
-        };
-        let id = find(&obj, &self.fields.id).and_then(|(_, v)| value_text(v));
-        // Fields are moved out of the record, not copied, unless a field
-        // name is asked for twice (`--title-field body --text-field body`).
-        let f = &self.fields;
-        let lists = [&f.id, &f.title, &f.text, &f.company];
-        let mut get = |names: &[String]| {
-            let name = names.iter().find(|n| obj.contains_key(n.as_str()))?;
-            let asked_twice = lists.iter().filter(|l| l.contains(name)).count() > 1;
-            let v = if asked_twice {
-                obj.get(name.as_str())?.clone()
-            } else {
-                obj.remove(name.as_str())?
-            };
-            let kind = type_name(&v);
-            let text = match v {
-                Value::String(s) => Some(s),
-                _ => None,
-            };
-            Some((name.clone(), text, kind))
-        };
-        (id.clone(), posting_from(id, &mut get, &self.fields))
-    }
-}
-
-impl<R: BufRead> Iterator for JsonlRecords<R> {
-    type Item = Record;
-
-    fn next(&mut self) -> Option<Record> {
+    /// The next non-blank line, BOM and line ending removed, with its line
+    /// number; not parsed yet (see [`parse_json_line`]), so that a caller
+    /// can parse lines on several threads. A read error ends the dump with
+    /// an error record.
+    pub fn next_line(&mut self) -> Option<Result<(usize, Vec<u8>), Record>> {
         loop {
             if self.done {
                 return None;
@@ -285,11 +226,11 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
                 Ok(_) => {}
                 Err(e) => {
                     self.done = true;
-                    return Some(Record {
+                    return Some(Err(Record {
                         line: self.line,
                         id: None,
                         posting: Err(format!("input ends early: {e}")),
-                    });
+                    }));
                 }
             }
             let mut raw = &self.buf[..];
@@ -302,13 +243,90 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
             if raw.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let (id, posting) = self.parse(raw);
-            return Some(Record {
-                line: self.line,
-                id,
-                posting,
-            });
+            return Some(Ok((self.line, raw.to_vec())));
         }
+    }
+
+    /// The fields it reads.
+    pub fn fields(&self) -> &Fields {
+        &self.fields
+    }
+}
+
+/// The record on line `line` of a JSONL dump, whose text (line ending
+/// removed) is `raw`.
+pub fn parse_json_line(fields: &Fields, line: usize, raw: &[u8]) -> Record {
+    let (id, posting) = parse_json(fields, raw);
+    Record { line, id, posting }
+}
+
+fn parse_json(fields: &Fields, raw: &[u8]) -> (Option<String>, Result<RawPosting, String>) {
+    let text = match std::str::from_utf8(raw) {
+        Ok(t) => t,
+        Err(e) => {
+            return (
+                None,
+                Err(format!(
+                    "not UTF-8 text (invalid byte at column {})",
+                    e.valid_up_to() + 1
+                )),
+            )
+        }
+    };
+    let value: Value = match serde_json::from_str(text) {
+        Ok(v) => v,
+        Err(e) => {
+            let msg = e.to_string();
+            let msg = msg
+                .rsplit_once(" at line ")
+                .map_or(msg.as_str(), |(h, _)| h)
+                .to_string();
+            return (
+                None,
+                Err(format!("not valid JSON: {msg} (column {})", e.column())),
+            );
+        }
+    };
+    let Value::Object(mut obj) = value else {
+        return (
+            None,
+            Err(format!(
+                "expected a JSON object, found {}",
+                type_name(&value)
+            )),
+        );
+    };
+    let id = find(&obj, &fields.id).and_then(|(_, v)| value_text(v));
+    // Fields are moved out of the record, not copied, unless a field
+    // name is asked for twice (`--title-field body --text-field body`).
+    let f = fields;
+    let lists = [&f.id, &f.title, &f.text, &f.company];
+    let mut get = |names: &[String]| {
+        let name = names.iter().find(|n| obj.contains_key(n.as_str()))?;
+        let asked_twice = lists.iter().filter(|l| l.contains(name)).count() > 1;
+        let v = if asked_twice {
+            obj.get(name.as_str())?.clone()
+        } else {
+            obj.remove(name.as_str())?
+        };
+        let kind = type_name(&v);
+        let text = match v {
+            Value::String(s) => Some(s),
+            _ => None,
+        };
+        Some((name.clone(), text, kind))
+    };
+    (id.clone(), posting_from(id, &mut get, fields))
+}
+
+impl<R: BufRead> Iterator for JsonlRecords<R> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        Some(match self.next_line()? {
+            Ok((line, raw)) => parse_json_line(&self.fields, line, &raw),
+            Err(record) => record,
+        })
     }
 }
 

@@ -109,6 +109,21 @@ fn judge(
     })
 }
 
+/// What the reading thread hands to the workers.
+enum Pending {
+    /// A JSONL line, with its line number, to parse.
+    Line(usize, Vec<u8>),
+    /// A record read already (CSV), or a read error that ends the dump.
+    Record(Record),
+}
+
+/// One result as a JSONL line, newline included.
+fn json_line(line: &AuditLine) -> serde_json::Result<Vec<u8>> {
+    let mut out = serde_json::to_vec(line)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
 /// Where verdicts go, in the chosen format.
 enum Sink<W: Write> {
     Jsonl(W),
@@ -116,12 +131,14 @@ enum Sink<W: Write> {
 }
 
 impl<W: Write> Sink<W> {
-    fn write(&mut self, line: &AuditLine) -> anyhow::Result<()> {
+    /// Writes one result; `json` is its JSONL line when already serialised.
+    fn write(
+        &mut self,
+        line: &AuditLine,
+        json: Option<serde_json::Result<Vec<u8>>>,
+    ) -> anyhow::Result<()> {
         match self {
-            Sink::Jsonl(w) => {
-                serde_json::to_writer(&mut *w, line)?;
-                w.write_all(b"\n")?;
-            }
+            Sink::Jsonl(w) => w.write_all(&json.unwrap_or_else(|| json_line(line))?)?,
             Sink::Csv(w) => csv_row(w, line)?,
         }
         Ok(())
@@ -198,12 +215,23 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         inner: reader,
         bytes: Arc::clone(&bytes),
     });
-    let records: Box<dyn Iterator<Item = Record>> = match format {
-        Format::Jsonl => Box::new(audit::input::JsonlRecords::new(reader, fields)),
-        Format::Csv => Box::new(
-            audit::input::CsvRecords::new(reader, fields)
-                .map_err(|e| anyhow::anyhow!("{}: {e}", args.input))?,
-        ),
+    // JSONL lines are parsed on the worker threads, with the judging; the
+    // CSV reader splits records itself, here.
+    let mut next: Box<dyn FnMut() -> Option<Pending>> = match format {
+        Format::Jsonl => {
+            let mut lines = audit::input::JsonlRecords::new(reader, fields.clone());
+            Box::new(move || {
+                lines.next_line().map(|l| match l {
+                    Ok((line, raw)) => Pending::Line(line, raw),
+                    Err(record) => Pending::Record(record),
+                })
+            })
+        }
+        Format::Csv => {
+            let mut records = audit::input::CsvRecords::new(reader, fields.clone())
+                .map_err(|e| anyhow::anyhow!("{}: {e}", args.input))?;
+            Box::new(move || records.next().map(Pending::Record))
+        }
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -248,26 +276,40 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
 
     let mut summary = Summary::default();
     let mut flagged = Vec::new();
-    let mut records = records.peekable();
-    while records.peek().is_some() {
-        let batch: Vec<Record> = records.by_ref().take(BATCH).collect();
+    let jsonl_out = matches!(args.format, OutFormat::Jsonl);
+    loop {
+        let batch: Vec<Pending> = std::iter::from_fn(&mut next).take(BATCH).collect();
+        if batch.is_empty() {
+            break;
+        }
+        // Parsing, judging and (for JSONL) serialising run on the workers;
+        // this thread only reads lines and writes results, in input order.
         let judged: Vec<_> = pool.install(|| {
             batch
                 .into_par_iter()
-                .map(|r| {
-                    rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
-                        judge(&model, scratch, r, args.line_offset)
-                    })
+                .map(|p| {
+                    let record = match p {
+                        Pending::Line(line, raw) => {
+                            audit::input::parse_json_line(&fields, line, &raw)
+                        }
+                        Pending::Record(r) => r,
+                    };
+                    let (line, flag, company) =
+                        rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
+                            judge(&model, scratch, record, args.line_offset)
+                        });
+                    let json = jsonl_out.then(|| json_line(&line));
+                    (line, json, flag, company)
                 })
                 .collect()
         });
-        for (line, flag, company) in judged {
+        for (line, json, flag, company) in judged {
             summary.add(&line, company.as_deref());
             let keep = !args.only_flagged
                 || matches!(&line, AuditLine::Error(_))
                 || matches!(&line, AuditLine::Verdict(v) if v.backlog_manager);
             if keep {
-                sink.write(&line)?;
+                sink.write(&line, json)?;
             }
             if let Some(f) = flag {
                 if flagged.len() < REPORT_MAX_FLAGGED {
