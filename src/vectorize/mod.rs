@@ -1,10 +1,11 @@
 //! The vectorizer: terms → L2-normalised tf-idf sparse vectors.
 //!
 //! This is the hot path of every batch run, so it does not go through
-//! [`Analyzer::analyze`]: it segments the text (slices, no copies), looks each
-//! word's surface form up in a per-thread cache that maps it straight to a term
-//! id — a word already seen is neither normalised nor stemmed again — keys
-//! bigrams by pairs of term ids, and reuses its buffers from one document to
+//! [`Analyzer::analyze`]: it splits the text into whitespace-delimited chunks
+//! (slices, no copies) and looks each up in a per-thread cache that holds the
+//! chunk's segments and, per language, each word's term id — a chunk already
+//! seen is neither segmented, normalised nor stemmed again (see `chunks.rs`)
+//! — keys bigrams by term ids, and reuses its buffers from one document to
 //! the next. [`Scratch`] holds that per-thread state.
 //!
 //! We do not use linfa-preprocessing's `TfIdfVectorizer`: its `transform`

@@ -12,7 +12,7 @@ use crate::{Error, Result};
 /// "No feature" in [`Vocab::unigram`].
 pub(super) const NONE: u32 = u32::MAX;
 
-/// What a surface form maps to in the cache: everything the transform needs
+/// What a word maps to in the chunk cache: everything the transform needs
 /// to know about a word without touching another table — its term id (or one
 /// of three markers above the largest term id), its unigram feature, and
 /// whether the term starts or ends any bigram feature at all (most adjacent
