@@ -14,7 +14,7 @@ pub(super) const NONE: u32 = u32::MAX;
 
 /// What a word maps to in the chunk cache: everything the transform needs
 /// to know about a word without touching another table — its term id (or one
-/// of three markers above the largest term id), its unigram feature, and
+/// of the markers above the largest term id), its unigram feature, and
 /// whether the term starts or ends any bigram feature at all (most adjacent
 /// pairs cannot be a feature, and skipping their lookup saves a cache miss).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
