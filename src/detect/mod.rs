@@ -336,16 +336,24 @@ fn ends_sentence_at(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-fn sentence_around(text: &str, span: &Range<usize>) -> String {
+/// Byte offsets just past each sentence delimiter of `text`, in order: found
+/// in one pass, then every phrase's sentence is two binary searches (scanning
+/// out from each phrase read the text several times over).
+fn sentence_ends(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
-    // Both ends land just past a delimiter's last byte: a char boundary.
-    let start = (0..span.start)
-        .rev()
-        .find(|&i| ends_sentence_at(bytes, i))
-        .map_or(0, |i| i + 1);
-    let end = (span.end..bytes.len())
-        .find(|&i| ends_sentence_at(bytes, i))
-        .map_or(text.len(), |i| i + 1);
+    (0..bytes.len())
+        .filter(|&i| ends_sentence_at(bytes, i))
+        .map(|i| i + 1)
+        .collect()
+}
+
+/// The sentence around `span`, given the [`sentence_ends`] of `text`. Both
+/// ends land just past a delimiter's last byte: a char boundary.
+fn sentence_around(text: &str, ends: &[usize], span: &Range<usize>) -> String {
+    let k = ends.partition_point(|&e| e <= span.start);
+    let start = if k > 0 { ends[k - 1] } else { 0 };
+    let j = ends.partition_point(|&e| e <= span.end);
+    let end = ends.get(j).copied().unwrap_or(text.len());
     text[start..end].trim().to_string()
 }
 
@@ -444,11 +452,12 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>) -> Vec<Phrase> {
         merged.truncate(MAX_PHRASES);
     }
     merged.sort_unstable_by(strongest);
+    let ends = sentence_ends(text);
     merged
         .into_iter()
         .map(|(span, weight)| Phrase {
             text: text[span.clone()].to_string(),
-            sentence: sentence_around(text, &span),
+            sentence: sentence_around(text, &ends, &span),
             side: if weight > 0.0 { Side::Po } else { Side::Pm },
             span,
             weight,

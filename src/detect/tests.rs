@@ -175,3 +175,30 @@ fn the_flag_depth_finds_the_same_verdict_and_phrases() {
         }
     }
 }
+
+#[test]
+fn sentences_from_the_delimiter_index_match_a_scan_out_from_the_span() {
+    let text = "Vous gérez le backlog. Les sprints ; la recette!\n• Roadmap • discovery? fin";
+    let ends = sentence_ends(text);
+    let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';' | '•');
+    let boundaries: Vec<usize> = (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .collect();
+    for &a in &boundaries {
+        for &b in boundaries.iter().filter(|&&b| b >= a) {
+            let start = text[..a]
+                .char_indices()
+                .rfind(|&(_, c)| is_end(c))
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            let end = text[b..]
+                .char_indices()
+                .find(|&(_, c)| is_end(c))
+                .map_or(text.len(), |(i, c)| b + i + c.len_utf8());
+            assert_eq!(
+                sentence_around(text, &ends, &(a..b)),
+                text[start..end].trim(),
+                "span {a}..{b}"
+            );
+        }
+    }
+}
