@@ -218,14 +218,16 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// `b` in every byte of a word.
+const fn splat(b: u8) -> u64 {
+    u64::from_le_bytes([b; 8])
+}
+
 /// Bytes whose high bit is set where the byte of `x` is *not* an ASCII
 /// letter or digit. Eight bytes are classified at once: each range test adds
 /// a per-byte constant to the low seven bits, so no carry crosses bytes.
 #[inline]
 fn not_alnum(x: u64) -> u64 {
-    const fn splat(b: u8) -> u64 {
-        u64::from_le_bytes([b; 8])
-    }
     let low = x & splat(0x7f);
     let ascii = !x & splat(0x80);
     // Letters: case folded by setting bit 5, then 'a'..='z'.
@@ -235,58 +237,48 @@ fn not_alnum(x: u64) -> u64 {
     !((letter | digit) & ascii) & splat(0x80)
 }
 
-/// The length of the run of ASCII letters and digits at `bytes[i..]`, read
-/// eight bytes at a time: a byte-at-a-time loop paid a mispredicted branch
-/// at the end of nearly every word, and was the segmenter's hottest code.
-#[inline]
-fn ascii_alnum_run(bytes: &[u8], i: usize) -> usize {
-    let mut j = i;
-    while j + 8 <= bytes.len() {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(&bytes[j..j + 8]);
-        let stop = not_alnum(u64::from_le_bytes(w));
-        if stop != 0 {
-            return j - i + (stop.trailing_zeros() / 8) as usize;
-        }
-        j += 8;
-    }
-    while j < bytes.len() && bytes[j].is_ascii_alphanumeric() {
-        j += 1;
-    }
-    j - i
-}
-
 /// Bytes whose high bit is set where the byte of `x` may end a chunk: ASCII
 /// space and control characters, and non-ASCII bytes (which may start a
 /// Unicode space).
 #[inline]
 fn maybe_space(x: u64) -> u64 {
-    const fn splat(b: u8) -> u64 {
-        u64::from_le_bytes([b; 8])
-    }
     let low = x & splat(0x7f);
     let at_most_space = !(low + splat(0x7f - b' ')) & splat(0x80);
     (x & splat(0x80)) | at_most_space
 }
 
-/// The length of the run at `bytes[i..]` of bytes that cannot end a chunk,
-/// eight at a time.
-#[inline]
-fn chunk_run(bytes: &[u8], i: usize) -> usize {
+/// The length of the run at `bytes[i..]` of bytes that `stops` (eight at a
+/// time) does not flag; `continues` is the same test on one byte, for the
+/// tail. A byte-at-a-time loop paid a mispredicted branch at the end of
+/// nearly every word, and was the segmenter's hottest code.
+#[inline(always)]
+fn run(bytes: &[u8], i: usize, stops: fn(u64) -> u64, continues: fn(u8) -> bool) -> usize {
     let mut j = i;
     while j + 8 <= bytes.len() {
         let mut w = [0u8; 8];
         w.copy_from_slice(&bytes[j..j + 8]);
-        let stop = maybe_space(u64::from_le_bytes(w));
+        let stop = stops(u64::from_le_bytes(w));
         if stop != 0 {
             return j - i + (stop.trailing_zeros() / 8) as usize;
         }
         j += 8;
     }
-    while j < bytes.len() && bytes[j] > b' ' && bytes[j] < 0x80 {
+    while j < bytes.len() && continues(bytes[j]) {
         j += 1;
     }
     j - i
+}
+
+/// The length of the run of ASCII letters and digits at `bytes[i..]`.
+#[inline]
+fn ascii_alnum_run(bytes: &[u8], i: usize) -> usize {
+    run(bytes, i, not_alnum, |b| b.is_ascii_alphanumeric())
+}
+
+/// The length of the run at `bytes[i..]` of bytes that cannot end a chunk.
+#[inline]
+fn chunk_run(bytes: &[u8], i: usize) -> usize {
+    run(bytes, i, maybe_space, |b| b > b' ' && b < 0x80)
 }
 
 /// The Unicode space (`char::is_whitespace`) starting at `bytes[i]`, a
