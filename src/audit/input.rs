@@ -246,11 +246,6 @@ impl<R: BufRead> JsonlRecords<R> {
             return Some(Ok((self.line, raw.to_vec())));
         }
     }
-
-    /// The fields it reads.
-    pub fn fields(&self) -> &Fields {
-        &self.fields
-    }
 }
 
 /// The record on line `line` of a JSONL dump, whose text (line ending
