@@ -5,7 +5,7 @@
 /// when it holds no `<` or `&`, as most descriptions do.
 pub fn strip_html_owned(s: String) -> String {
     if has_markup(&s) {
-        strip_html(&s)
+        strip_markup(&s)
     } else {
         s
     }
@@ -20,9 +20,15 @@ fn has_markup(s: &str) -> bool {
 /// breaks, so bullets stay separate clauses), common entities decoded.
 /// Text without `<` or `&` is returned as is.
 pub fn strip_html(s: &str) -> String {
-    if !has_markup(s) {
-        return s.to_string();
+    if has_markup(s) {
+        strip_markup(s)
+    } else {
+        s.to_string()
     }
+}
+
+/// [`strip_html`] of text known to hold a `<` or `&`.
+fn strip_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     while let Some(i) = rest.find(['<', '&']) {
