@@ -109,7 +109,14 @@ pub fn audit_record(
             )
         }
     };
-    let v = model.check_with(scratch, &posting.title, &posting.text, Depth::Flag);
+    let v = model.check_with(
+        scratch,
+        &posting.title,
+        &posting.text,
+        Depth::Flag {
+            phrases: EVIDENCE_PER_VERDICT,
+        },
+    );
     let c = &v.classification;
     let probabilities = c
         .probabilities
@@ -127,7 +134,7 @@ pub fn audit_record(
         backlog_manager: v.backlog_manager,
         score: v.score,
         title_mismatch: v.title_mismatch,
-        evidence: v.evidence.into_iter().take(EVIDENCE_PER_VERDICT).collect(),
+        evidence: v.evidence,
         lang: c.lang,
     };
     let flagged = verdict.backlog_manager.then(|| Flagged {

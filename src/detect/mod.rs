@@ -304,8 +304,9 @@ pub struct Verdict {
     /// a backlog manager (a "Product Owner" doing product marketing, a
     /// "Product Manager" running a project).
     pub title_mismatch: bool,
-    /// Phrases that pushed towards `po` or towards the claimed PM role, the
-    /// [`MAX_PHRASES`] strongest, strongest first.
+    /// Phrases that pushed towards `po` or towards the claimed PM role,
+    /// strongest first: [`MAX_PHRASES`] of them at most, or as many as
+    /// [`Depth::Flag`] asks for.
     pub evidence: Vec<Phrase>,
     /// Core PM duties the posting never mentions.
     pub missing_pm_duties: Vec<PmDuty>,
@@ -316,9 +317,13 @@ pub struct Verdict {
 pub enum Depth {
     /// Everything, missing PM duties included.
     Full,
-    /// Role, flag, mismatch and evidence phrases; no per-term evidence, no
-    /// missing PM duties.
-    Flag,
+    /// Role, flag, mismatch and the `phrases` strongest evidence phrases
+    /// (the same as the first of [`Depth::Full`]'s); no per-term evidence,
+    /// no missing PM duties.
+    Flag {
+        /// Evidence phrases to keep.
+        phrases: usize,
+    },
 }
 
 /// Confidence needed before a disagreement with the title counts as a mismatch.
@@ -336,24 +341,19 @@ fn ends_sentence_at(bytes: &[u8], i: usize) -> bool {
     }
 }
 
-/// Byte offsets just past each sentence delimiter of `text`, in order: found
-/// in one pass, then every phrase's sentence is two binary searches (scanning
-/// out from each phrase read the text several times over).
-fn sentence_ends(text: &str) -> Vec<usize> {
+/// The sentence around `span`: from just past the last delimiter before it
+/// to just past the first one after it, trimmed. Both ends land just past a
+/// delimiter's last byte: a char boundary. Scanning out from each phrase
+/// reads only the sentences shown, not the whole text.
+fn sentence_around(text: &str, span: &Range<usize>) -> String {
     let bytes = text.as_bytes();
-    (0..bytes.len())
-        .filter(|&i| ends_sentence_at(bytes, i))
-        .map(|i| i + 1)
-        .collect()
-}
-
-/// The sentence around `span`, given the [`sentence_ends`] of `text`. Both
-/// ends land just past a delimiter's last byte: a char boundary.
-fn sentence_around(text: &str, ends: &[usize], span: &Range<usize>) -> String {
-    let k = ends.partition_point(|&e| e <= span.start);
-    let start = if k > 0 { ends[k - 1] } else { 0 };
-    let j = ends.partition_point(|&e| e <= span.end);
-    let end = ends.get(j).copied().unwrap_or(text.len());
+    let start = (0..span.start)
+        .rev()
+        .find(|&i| ends_sentence_at(bytes, i))
+        .map_or(0, |i| i + 1);
+    let end = (span.end..bytes.len())
+        .find(|&i| ends_sentence_at(bytes, i))
+        .map_or(bytes.len(), |i| i + 1);
     text[start..end].trim().to_string()
 }
 
@@ -368,8 +368,8 @@ fn pieces_from_evidence(evidence: &[Evidence], po: usize, pm: usize) -> Vec<(Ran
     pieces
 }
 
-/// The same pushes straight from the vector and the occurrences (sorted by
-/// feature), without building per-term evidence: the batch audit's path.
+/// The same pushes straight from the vector and the occurrences (in text
+/// order), without building per-term evidence: the batch audit's path.
 fn pieces_from_occurrences(
     model: &Model,
     x: &crate::SparseVec,
@@ -380,23 +380,23 @@ fn pieces_from_occurrences(
     // Each occurrence's entry in `x`, then how many occurrences each entry
     // has: a feature's push is shared equally among its occurrences. Spans
     // stay in text order, as the phrases need them.
-    let entry: Vec<Option<usize>> = spans
+    let entry: Vec<Option<u32>> = spans
         .iter()
-        .map(|(f, _)| x.indices.binary_search(f).ok())
+        .map(|(f, _)| x.indices.binary_search(f).ok().map(|k| k as u32))
         .collect();
-    let mut n = vec![0u32; x.len()];
+    let mut push = vec![0f32; x.len()];
     for &k in entry.iter().flatten() {
-        n[k] += 1;
+        push[k as usize] += 1.0;
+    }
+    for ((p, &f), &w) in push.iter_mut().zip(&x.indices).zip(&x.values) {
+        let coef = model.linear().coef_of(f);
+        // `*p` counts the feature's occurrences here, at least one.
+        *p = w * (coef[po] - coef[pm]) / *p;
     }
     spans
         .iter()
         .zip(&entry)
-        .filter_map(|((f, span), k)| {
-            let k = (*k)?;
-            let coef = model.linear().coef_of(*f);
-            let push = x.values[k] * (coef[po] - coef[pm]) / n[k] as f32;
-            Some((span.clone(), push))
-        })
+        .filter_map(|((_, span), k)| Some((span.clone(), push[(*k)? as usize])))
         .collect()
 }
 
@@ -404,32 +404,36 @@ fn pieces_from_occurrences(
 pub const MAX_PHRASES: usize = 20;
 
 /// Merges per-occurrence pushes into phrases of adjacent words on the same
-/// side; the [`MAX_PHRASES`] strongest are returned.
-fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>) -> Vec<Phrase> {
+/// side; the `limit` strongest are returned.
+fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>, limit: usize) -> Vec<Phrase> {
     pieces.retain(|(_, push)| push.abs() >= 1e-4);
     // Occurrences already come in this order; the sort then only checks it.
     pieces.sort_by_key(|(s, _)| (s.start, s.end));
     let mut merged: Vec<(Range<usize>, f32)> = Vec::new();
+    // Read off bytes: every separator is ASCII but `•` (E2 80 A2), and a
+    // gap holds whole chars, so `•` is the only char with a byte A2 there
+    // whose two bytes before are E2 80.
     let adjacent = |a: &Range<usize>, b: &Range<usize>| {
         b.start <= a.end
-            || (b.start - a.end <= 12
-                && !text[a.end..b.start].chars().any(|c| {
+            || (b.start - a.end <= 12 && {
+                let gap = &text.as_bytes()[a.end..b.start];
+                !gap.iter().enumerate().any(|(i, &c)| {
                     matches!(
                         c,
-                        '.' | ','
-                            | ';'
-                            | ':'
-                            | '!'
-                            | '?'
-                            | '('
-                            | ')'
-                            | '['
-                            | ']'
-                            | '\n'
-                            | '•'
-                            | '|'
-                    )
-                }))
+                        b'.' | b','
+                            | b';'
+                            | b':'
+                            | b'!'
+                            | b'?'
+                            | b'('
+                            | b')'
+                            | b'['
+                            | b']'
+                            | b'\n'
+                            | b'|'
+                    ) || (c == 0xA2 && i >= 2 && gap[i - 2] == 0xE2 && gap[i - 1] == 0x80)
+                })
+            })
     };
     for (span, push) in pieces {
         match merged.last_mut() {
@@ -447,17 +451,18 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>) -> Vec<Phrase> {
             .total_cmp(&a.1.abs())
             .then_with(|| (a.0.start, a.0.end).cmp(&(b.0.start, b.0.end)))
     };
-    if merged.len() > MAX_PHRASES {
-        merged.select_nth_unstable_by(MAX_PHRASES - 1, strongest);
-        merged.truncate(MAX_PHRASES);
+    if merged.len() > limit {
+        if limit > 0 {
+            merged.select_nth_unstable_by(limit - 1, strongest);
+        }
+        merged.truncate(limit);
     }
     merged.sort_unstable_by(strongest);
-    let ends = sentence_ends(text);
     merged
         .into_iter()
         .map(|(span, weight)| Phrase {
             text: text[span.clone()].to_string(),
-            sentence: sentence_around(text, &ends, &span),
+            sentence: sentence_around(text, &span),
             side: if weight > 0.0 { Side::Po } else { Side::Pm },
             span,
             weight,
@@ -475,7 +480,8 @@ impl Model {
     /// [`Depth::Flag`], the missing PM duties are not looked for (they need a
     /// second, per-token analysis of the body) and the per-term evidence
     /// (`classification.evidence`) is not built; both stay empty. The phrases
-    /// are the same. What a batch audit needs, several times faster.
+    /// are the strongest of the same list. What a batch audit needs, several
+    /// times faster.
     pub fn check_with(
         &self,
         scratch: &mut Scratch,
@@ -492,7 +498,7 @@ impl Model {
                 let pieces = pieces_from_evidence(&c.evidence, po, pm);
                 (c, pieces)
             }
-            Depth::Flag => {
+            Depth::Flag { .. } => {
                 let (c, x, spans) = self.classify_parts(scratch, text);
                 let pieces = pieces_from_occurrences(self, &x, &spans, po, pm);
                 (c, pieces)
@@ -519,9 +525,13 @@ impl Model {
                     && !(c.is_pm_family() && classification.role.is_pm_family())
                     && classification.confidence >= MISMATCH_CONFIDENCE
             });
-        let evidence = phrases(text, pieces);
+        let limit = match depth {
+            Depth::Full => MAX_PHRASES,
+            Depth::Flag { phrases } => phrases,
+        };
+        let evidence = phrases(text, pieces, limit);
         let missing_pm_duties = match depth {
-            Depth::Flag => Vec::new(),
+            Depth::Flag { .. } => Vec::new(),
             Depth::Full => {
                 let analysis = self.tfidf().analyzer().analyze(text);
                 let mut present: Vec<String> = analysis.terms().map(String::from).collect();

@@ -160,7 +160,14 @@ fn the_flag_depth_finds_the_same_verdict_and_phrases() {
         ("Data Product Manager", BACKLOG),
     ] {
         let full = m.check_with(&mut Scratch::new(), title, body, Depth::Full);
-        let flag = m.check_with(&mut Scratch::new(), title, body, Depth::Flag);
+        let flag = m.check_with(
+            &mut Scratch::new(),
+            title,
+            body,
+            Depth::Flag {
+                phrases: MAX_PHRASES,
+            },
+        );
         assert_eq!(full.backlog_manager, flag.backlog_manager);
         assert_eq!(full.score, flag.score);
         assert_eq!(
@@ -173,13 +180,23 @@ fn the_flag_depth_finds_the_same_verdict_and_phrases() {
             assert_eq!((&a.text, &a.span, a.side), (&b.text, &b.span, b.side));
             assert!((a.weight - b.weight).abs() < 1e-5);
         }
+        // Fewer phrases asked for: the strongest of the same list.
+        for limit in [0, 1, 5] {
+            let few = m.check_with(
+                &mut Scratch::new(),
+                title,
+                body,
+                Depth::Flag { phrases: limit },
+            );
+            let expected = &flag.evidence[..limit.min(flag.evidence.len())];
+            assert_eq!(few.evidence, expected, "{limit} phrases");
+        }
     }
 }
 
 #[test]
-fn sentences_from_the_delimiter_index_match_a_scan_out_from_the_span() {
+fn sentences_from_the_byte_scan_match_a_char_scan_out_from_the_span() {
     let text = "Vous gérez le backlog. Les sprints ; la recette!\n• Roadmap • discovery? fin";
-    let ends = sentence_ends(text);
     let is_end = |c: char| matches!(c, '.' | '!' | '?' | '\n' | ';' | '•');
     let boundaries: Vec<usize> = (0..=text.len())
         .filter(|&i| text.is_char_boundary(i))
@@ -195,10 +212,36 @@ fn sentences_from_the_delimiter_index_match_a_scan_out_from_the_span() {
                 .find(|&(_, c)| is_end(c))
                 .map_or(text.len(), |(i, c)| b + i + c.len_utf8());
             assert_eq!(
-                sentence_around(text, &ends, &(a..b)),
+                sentence_around(text, &(a..b)),
                 text[start..end].trim(),
                 "span {a}..{b}"
             );
+        }
+    }
+}
+
+#[test]
+fn phrases_merge_across_words_but_not_across_separators() {
+    // Two pushes on each side of a gap: merged when the gap holds only
+    // words and spaces, kept apart by punctuation or a bullet.
+    for (gap, merged) in [
+        (" et les ", true),
+        (" — ", true),
+        (" é ", true),
+        (", ", false),
+        (" • ", false),
+        (" (", false),
+        ("\n", false),
+        (" | ", false),
+    ] {
+        let text = format!("backlog{gap}sprints");
+        let second = text.len() - "sprints".len();
+        let pieces = vec![(0..7, 0.5), (second..text.len(), 0.25)];
+        let got = phrases(&text, pieces, MAX_PHRASES);
+        assert_eq!(got.len(), if merged { 1 } else { 2 }, "{gap:?}: {got:?}");
+        if merged {
+            assert_eq!(got[0].text, text);
+            assert_eq!(got[0].weight, 0.75);
         }
     }
 }
