@@ -43,8 +43,17 @@ fn normalize(title: &str) -> String {
     out
 }
 
+/// Whether the normalized title `t` holds one of `words` as whole words:
+/// `t.contains(" {w} ")`, read at each space rather than by building that
+/// string and a substring searcher per word (titles are a few words long).
 fn has(t: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| t.contains(&format!(" {w} ")))
+    let bytes = t.as_bytes();
+    words.iter().any(|w| {
+        let w = w.as_bytes();
+        bytes.iter().enumerate().any(|(i, &b)| {
+            b == b' ' && bytes[i + 1..].starts_with(w) && bytes.get(i + 1 + w.len()) == Some(&b' ')
+        })
+    })
 }
 
 /// The role a title claims, or `None` when it names no role we know.
@@ -219,6 +228,31 @@ pub fn claimed_role(title: &str) -> Option<Role> {
 mod tests {
     use super::*;
     use Role::*;
+
+    #[test]
+    fn whole_words_are_found_as_a_padded_search_finds_them() {
+        let words = ["po", "product manager", "pm", "chef de produit", "aa", "é"];
+        for t in [
+            " po ",
+            " proxy po ",
+            " product managers ",
+            " senior product manager paris ",
+            " pmo ",
+            " apm ",
+            " chef de chef de produit ",
+            " aaa aa ",
+            " a é ",
+            " ",
+        ] {
+            for w in words {
+                assert_eq!(
+                    has(t, &[w]),
+                    t.contains(&format!(" {w} ")),
+                    "{w:?} in {t:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn real_titles() {
