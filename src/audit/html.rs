@@ -78,11 +78,24 @@ fn strip_markup(s: &str) -> String {
         }
     }
     out.push_str(rest);
-    // Block tags in a row (`</li><li>`, `<p></p>`) would leave runs of empty
-    // lines: keep at most one empty line, and none at the edges.
-    let mut tidy = String::with_capacity(out.len());
+    squeeze_blank_lines(out)
+}
+
+/// Block tags in a row (`</li><li>`, `<p></p>`) would leave runs of empty
+/// lines: keeps at most one empty line, and none at the edges. Most text
+/// has no such run and is returned as it is.
+fn squeeze_blank_lines(out: String) -> String {
+    let trimmed = out.trim_matches('\n');
+    if !trimmed.contains("\n\n\n") {
+        return if trimmed.len() == out.len() {
+            out
+        } else {
+            trimmed.to_string()
+        };
+    }
+    let mut tidy = String::with_capacity(trimmed.len());
     let mut newlines = 0;
-    for c in out.trim_matches('\n').chars() {
+    for c in trimmed.chars() {
         if c == '\n' {
             newlines += 1;
             if newlines > 2 {
@@ -169,6 +182,14 @@ mod tests {
             strip_html_owned("<p>a</p>&amp;".into()),
             strip_html("<p>a</p>&amp;")
         );
+    }
+
+    #[test]
+    fn blank_line_runs_shrink_to_one_and_edges_lose_theirs() {
+        assert_eq!(strip_html("\n\nR&amp;D\n\n\n\nfin\n"), "R&D\n\nfin");
+        assert_eq!(strip_html("\nR&amp;D\n"), "R&D");
+        assert_eq!(strip_html("R&amp;D\n\nfin"), "R&D\n\nfin");
+        assert_eq!(strip_html("<p></p><p></p><p>x</p>"), "x");
     }
 
     #[test]
