@@ -78,6 +78,17 @@ struct Record {
     break_after: bool,
 }
 
+/// A chunk of the document being transformed.
+#[derive(Debug, Clone, Copy)]
+struct DocChunk {
+    /// Its packed key and hash ((0, 0) for a chunk too long to pack).
+    key: u128,
+    hash: u64,
+    chunk: Chunk,
+    /// Its record, or [`UNRESOLVED`].
+    record: u32,
+}
+
 /// Item ids with this bit index [`ChunkCache::extra`]; without it, a record's first item.
 const EXTRA: u32 = 1 << 31;
 
@@ -102,10 +113,8 @@ pub(super) struct ChunkCache {
     /// Chunks longer than 15 bytes → record.
     long: foldhash::HashMap<Box<str>, u32>,
     hasher: foldhash::fast::RandomState,
-    /// Per-document scratch: the chunks, their keys and hashes, their records.
-    chunks: Vec<Chunk>,
-    keys: Vec<(u128, u64)>,
-    refs: Vec<u32>,
+    /// Per-document scratch: the chunks, with their keys and records.
+    doc: Vec<DocChunk>,
     pieces: Vec<Piece>,
     segments: Vec<Segment>,
 }
@@ -130,7 +139,8 @@ impl ChunkCache {
         let mut vote = LangVote::new();
         let mut voting = true;
         let mut pending = true;
-        for (c, &r) in self.chunks.iter().zip(&self.refs) {
+        for d in &self.doc {
+            let (c, r) = (d.chunk, d.record);
             pending |= c.line_break_before;
             let rec = &self.records[r as usize];
             let at = c.start as u32;
@@ -176,41 +186,47 @@ impl ChunkCache {
         self.long.clear();
     }
 
-    /// Fills `self.chunks` and `self.refs` for `text`, caching new chunks.
+    /// Fills `self.doc` for `text`, caching new chunks.
     fn resolve(&mut self, text: &str) {
         let bytes = text.as_bytes();
-        self.chunks.clear();
-        self.keys.clear();
-        for c in chunks(text) {
-            self.chunks.push(c);
-            self.keys.push(match key(bytes, c.start, c.end) {
-                Some(k) => (k, self.hasher.hash_one(k)),
+        let hasher = &self.hasher;
+        self.doc.clear();
+        self.doc.extend(chunks(text).map(|chunk| {
+            let (key, hash) = match key(bytes, chunk.start, chunk.end) {
+                Some(k) => (k, hasher.hash_one(k)),
                 None => (0, 0),
-            });
-        }
+            };
+            DocChunk {
+                key,
+                hash,
+                chunk,
+                record: UNRESOLVED,
+            }
+        }));
         // Probes only, in a loop that does nothing else.
-        self.refs.clear();
         let mut missed = false;
-        for &(k, h) in &self.keys {
-            let r = if k != 0 { self.find(k, h) } else { UNRESOLVED };
-            missed |= r == UNRESOLVED;
-            self.refs.push(r);
+        for d in &mut self.doc {
+            if d.key != 0 {
+                d.record = find(&self.table, &self.records, d.key, d.hash);
+            }
+            missed |= d.record == UNRESOLVED;
         }
         if !missed {
             return;
         }
-        for n in 0..self.chunks.len() {
-            if self.refs[n] != UNRESOLVED {
+        for n in 0..self.doc.len() {
+            let d = self.doc[n];
+            if d.record != UNRESOLVED {
                 continue;
             }
-            let ((k, h), c) = (self.keys[n], self.chunks[n]);
+            let (k, h, c) = (d.key, d.hash, d.chunk);
             // The same new chunk may occur twice in one document.
             let found = if k != 0 {
                 Some(self.find(k, h)).filter(|&r| r != UNRESOLVED)
             } else {
                 self.long.get(&text[c.start..c.end]).copied()
             };
-            self.refs[n] = match found {
+            self.doc[n].record = match found {
                 Some(r) => r,
                 None => self.add(text, c, k, h),
             };
@@ -220,23 +236,7 @@ impl ChunkCache {
     /// The record of packed chunk `k` with hash `h`, or [`UNRESOLVED`].
     #[inline]
     fn find(&self, k: u128, h: u64) -> u32 {
-        if self.table.is_empty() {
-            return UNRESOLVED;
-        }
-        let mask = self.table.len() - 1;
-        let fingerprint = h >> 32;
-        let mut i = h as usize & mask;
-        loop {
-            let t = self.table[i];
-            if t == 0 {
-                return UNRESOLVED;
-            }
-            let r = (t as u32).wrapping_sub(1);
-            if t >> 32 == fingerprint && self.records[r as usize].key == k {
-                return r;
-            }
-            i = (i + 1) & mask;
-        }
+        find(&self.table, &self.records, k, h)
     }
 
     /// Segments chunk `c` of `text` and caches it under key `k` with hash
@@ -302,6 +302,28 @@ impl ChunkCache {
                 self.place(self.hasher.hash_one(k), r as u32);
             }
         }
+    }
+}
+
+/// The record of packed chunk `k` with hash `h` in `table`, or [`UNRESOLVED`].
+#[inline]
+fn find(table: &[u64], records: &[Record], k: u128, h: u64) -> u32 {
+    if table.is_empty() {
+        return UNRESOLVED;
+    }
+    let mask = table.len() - 1;
+    let fingerprint = h >> 32;
+    let mut i = h as usize & mask;
+    loop {
+        let t = table[i];
+        if t == 0 {
+            return UNRESOLVED;
+        }
+        let r = (t as u32).wrapping_sub(1);
+        if t >> 32 == fingerprint && records[r as usize].key == k {
+            return r;
+        }
+        i = (i + 1) & mask;
     }
 }
 

@@ -378,21 +378,27 @@ impl TfIdf {
     /// Fills `scratch.slots` with the slot of every segment, normalising
     /// the words whose chunk has not been met in this language yet.
     fn look_up(&self, scratch: &mut Scratch, text: &str, lang: Lang) {
-        scratch.slots.clear();
-        for (seg, &id) in scratch.segments.iter().zip(&scratch.item_ids) {
-            let item = scratch.chunks.item_mut(id);
-            let mut slot = item.slots[lang.index()];
-            if slot == Slot::UNCACHED {
+        let Scratch {
+            chunks,
+            segments,
+            item_ids,
+            slots,
+            bufs,
+            ..
+        } = scratch;
+        slots.clear();
+        slots.extend(segments.iter().zip(item_ids.iter()).map(|(seg, &id)| {
+            let cached = &mut chunks.item_mut(id).slots[lang.index()];
+            if *cached == Slot::UNCACHED {
                 let word = &text[seg.start as usize..seg.end as usize];
-                slot = match self.analyzer.normalize(word, lang, &mut scratch.bufs) {
-                    Ok(()) => self.vocab.slot_of_term(&scratch.bufs.term),
+                *cached = match self.analyzer.normalize(word, lang, bufs) {
+                    Ok(()) => self.vocab.slot_of_term(&bufs.term),
                     Err(reason) => Slot::dropped(reason),
                 }
                 .with_role_start(self.analyzer.may_start_role_name(word));
-                item.slots[lang.index()] = slot;
             }
-            scratch.slots.push(slot);
-        }
+            *cached
+        }));
     }
 
     /// The tf-idf vector of `text`, L2-normalised (empty when no term is known).
