@@ -33,27 +33,54 @@ fn normalize(title: &str) -> String {
     if !space {
         out.push(' ');
     }
-    // Inclusive-writing endings left as words by the split ("directeur·rice",
-    // "chargé.e") carry no role.
-    for suffix in [" rice ", " trice ", " euse ", " se ", " e ", " fe ", " ne "] {
-        while let Some(at) = out.find(suffix) {
-            out.replace_range(at..at + suffix.len(), " ");
-        }
-    }
     out
 }
 
-/// Whether the normalized title `t` holds one of `words` as whole words:
-/// `t.contains(" {w} ")`, read at each space rather than by building that
-/// string and a substring searcher per word (titles are a few words long).
-fn has(t: &str, words: &[&str]) -> bool {
-    let bytes = t.as_bytes();
-    words.iter().any(|w| {
-        let w = w.as_bytes();
-        bytes.iter().enumerate().any(|(i, &b)| {
-            b == b' ' && bytes[i + 1..].starts_with(w) && bytes.get(i + 1 + w.len()) == Some(&b' ')
+/// Inclusive-writing endings left as words by the split ("directeur·rice",
+/// "chargé.e"): they carry no role.
+const ENDINGS: [&str; 7] = ["rice", "trice", "euse", "se", "e", "fe", "ne"];
+
+/// A normalized title and where each of its words starts, so that a phrase
+/// is compared only where a word begins.
+struct Title {
+    /// Words separated and surrounded by single spaces.
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Title {
+    fn new(title: &str) -> Title {
+        let mut text = normalize(title);
+        if text.split(' ').any(|w| ENDINGS.contains(&w)) {
+            text = text
+                .split(' ')
+                .filter(|w| !ENDINGS.contains(w))
+                .collect::<Vec<_>>()
+                .join(" ");
+        }
+        Title::from_normalized(text)
+    }
+
+    fn from_normalized(text: String) -> Title {
+        let starts = text
+            .bytes()
+            .enumerate()
+            .filter(|&(i, b)| b == b' ' && i + 1 < text.len())
+            .map(|(i, _)| i + 1)
+            .collect();
+        Title { text, starts }
+    }
+
+    /// Whether one of `phrases` stands in the title as whole words: the
+    /// same as `text.contains(" {phrase} ")`.
+    fn has(&self, phrases: &[&str]) -> bool {
+        let bytes = self.text.as_bytes();
+        phrases.iter().any(|p| {
+            self.starts.iter().any(|&s| {
+                bytes[s..].starts_with(p.as_bytes()) && bytes.get(s + p.len()) == Some(&b' ')
+            })
         })
-    })
+    }
 }
 
 /// The role a title claims, or `None` when it names no role we know.
@@ -66,72 +93,60 @@ fn has(t: &str, words: &[&str]) -> bool {
 /// the near-miss jobs (Scrum Master, chef de projet, data scientist…) claim
 /// [`Role::Other`].
 pub fn claimed_role(title: &str) -> Option<Role> {
-    let t = normalize(title);
-    let pmm = has(
-        &t,
-        &[
-            "product marketing",
-            "pmm",
-            "marketing produit",
-            "produit marketing",
-            "marketing product",
-        ],
-    );
-    let ops = has(
-        &t,
-        &[
-            "product ops",
-            "product operations",
-            "prodops",
-            "product operation",
-            "ops produit",
-            "operations produit",
-        ],
-    );
-    let po = has(
-        &t,
-        &[
-            "product owner",
-            "po",
-            "ppo",
-            "proxy po",
-            "product owners",
-            "owner produit",
-        ],
-    );
-    let pm = has(
-        &t,
-        &[
-            "product manager",
-            "product managers",
-            "pm",
-            "apm",
-            "gpm",
-            "spm",
-            "product management",
-            "head of product",
-            "head of data product",
-            "data product lead",
-            "vp product",
-            "vp of product",
-            "chief product officer",
-            "cpo",
-            "product lead",
-            "lead product",
-            "product director",
-            "director of product",
-            "chef de produit",
-            "cheffe de produit",
-            "chef produit",
-            "responsable produit",
-            "responsable de produit",
-            "responsable du produit",
-            "directeur produit",
-            "directrice produit",
-            "directeur du produit",
-            "manager produit",
-        ],
-    );
+    let t = Title::new(title);
+    let pmm = t.has(&[
+        "product marketing",
+        "pmm",
+        "marketing produit",
+        "produit marketing",
+        "marketing product",
+    ]);
+    let ops = t.has(&[
+        "product ops",
+        "product operations",
+        "prodops",
+        "product operation",
+        "ops produit",
+        "operations produit",
+    ]);
+    let po = t.has(&[
+        "product owner",
+        "po",
+        "ppo",
+        "proxy po",
+        "product owners",
+        "owner produit",
+    ]);
+    let pm = t.has(&[
+        "product manager",
+        "product managers",
+        "pm",
+        "apm",
+        "gpm",
+        "spm",
+        "product management",
+        "head of product",
+        "head of data product",
+        "data product lead",
+        "vp product",
+        "vp of product",
+        "chief product officer",
+        "cpo",
+        "product lead",
+        "lead product",
+        "product director",
+        "director of product",
+        "chef de produit",
+        "cheffe de produit",
+        "chef produit",
+        "responsable produit",
+        "responsable de produit",
+        "responsable du produit",
+        "directeur produit",
+        "directrice produit",
+        "directeur du produit",
+        "manager produit",
+    ]);
     if pmm {
         return Some(Role::Pmm);
     }
@@ -142,85 +157,79 @@ pub fn claimed_role(title: &str) -> Option<Role> {
         return Some(Role::Po);
     }
     if pm {
-        if has(
-            &t,
-            &[
-                "ai",
-                "ia",
-                "ml",
-                "machine learning",
-                "genai",
-                "llm",
-                "intelligence artificielle",
-                "artificial intelligence",
-                "gen ai",
-            ],
-        ) {
+        if t.has(&[
+            "ai",
+            "ia",
+            "ml",
+            "machine learning",
+            "genai",
+            "llm",
+            "intelligence artificielle",
+            "artificial intelligence",
+            "gen ai",
+        ]) {
             return Some(Role::AiPm);
         }
-        if has(&t, &["data", "donnees", "analytics"]) {
+        if t.has(&["data", "donnees", "analytics"]) {
             return Some(Role::DataPm);
         }
         return Some(Role::Pm);
     }
-    let other = has(
-        &t,
-        &[
-            "scrum master",
-            "agile coach",
-            "coach agile",
-            "chef de projet",
-            "cheffe de projet",
-            "project manager",
-            "program manager",
-            "programme manager",
-            "business analyst",
-            "data scientist",
-            "data analyst",
-            "data engineer",
-            "analytics engineer",
-            "ml engineer",
-            "machine learning engineer",
-            "mlops",
-            "developer",
-            "developpeur",
-            "developpeuse",
-            "engineer",
-            "ingenieur",
-            "ingenieure",
-            "designer",
-            "ux",
-            "ui",
-            "researcher",
-            "marketing manager",
-            "growth",
-            "sales",
-            "account executive",
-            "account manager",
-            "customer success",
-            "consultant",
-            "consultante",
-            "pmo",
-            "rte",
-            "release train engineer",
-            "tech lead",
-            "engineering manager",
-            "cto",
-            "analyst",
-            "category manager",
-            "brand manager",
-            "commercial",
-            "commerciale",
-            "support",
-            "qa",
-            "test manager",
-            "technical writer",
-            "product analyst",
-            "product designer",
-            "amoa",
-            "moa",
-        ],
-    );
+    let other = t.has(&[
+        "scrum master",
+        "agile coach",
+        "coach agile",
+        "chef de projet",
+        "cheffe de projet",
+        "project manager",
+        "program manager",
+        "programme manager",
+        "business analyst",
+        "data scientist",
+        "data analyst",
+        "data engineer",
+        "analytics engineer",
+        "ml engineer",
+        "machine learning engineer",
+        "mlops",
+        "developer",
+        "developpeur",
+        "developpeuse",
+        "engineer",
+        "ingenieur",
+        "ingenieure",
+        "designer",
+        "ux",
+        "ui",
+        "researcher",
+        "marketing manager",
+        "growth",
+        "sales",
+        "account executive",
+        "account manager",
+        "customer success",
+        "consultant",
+        "consultante",
+        "pmo",
+        "rte",
+        "release train engineer",
+        "tech lead",
+        "engineering manager",
+        "cto",
+        "analyst",
+        "category manager",
+        "brand manager",
+        "commercial",
+        "commerciale",
+        "support",
+        "qa",
+        "test manager",
+        "technical writer",
+        "product analyst",
+        "product designer",
+        "amoa",
+        "moa",
+    ]);
     other.then_some(Role::Other)
 }
 
@@ -246,11 +255,24 @@ mod tests {
         ] {
             for w in words {
                 assert_eq!(
-                    has(t, &[w]),
+                    Title::from_normalized(t.to_string()).has(&[w]),
                     t.contains(&format!(" {w} ")),
                     "{w:?} in {t:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn inclusive_endings_leave_no_word_behind() {
+        for (title, expected) in [
+            ("Directeur·rice produit", " directeur produit "),
+            ("Chargé.e de projet (H/F)", " charge de projet h f "),
+            ("Responsable e-commerce", " responsable commerce "),
+            ("Product Owner", " product owner "),
+            ("", " "),
+        ] {
+            assert_eq!(Title::new(title).text, expected, "{title:?}");
         }
     }
 
