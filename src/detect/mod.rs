@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{Classification, Evidence, N_ROLES};
 use crate::title::claimed_role;
-use crate::vectorize::Scratch;
+use crate::vectorize::{Scratch, NO_ENTRY};
 use crate::{Analyzer, Model, Role};
 
 /// The flag's threshold and how well it did, measured when the model was trained.
@@ -374,19 +374,19 @@ fn pieces_from_occurrences(
     model: &Model,
     x: &crate::SparseVec,
     spans: &[(u32, Range<usize>)],
+    entries: &[u32],
     po: usize,
     pm: usize,
 ) -> Vec<(Range<usize>, f32)> {
-    // Each occurrence's entry in `x`, then how many occurrences each entry
-    // has: a feature's push is shared equally among its occurrences. Spans
-    // stay in text order, as the phrases need them.
-    let entry: Vec<Option<u32>> = spans
-        .iter()
-        .map(|(f, _)| x.indices.binary_search(f).ok().map(|k| k as u32))
-        .collect();
+    // How many occurrences each entry of `x` has (`entries` maps a feature
+    // to its entry): a feature's push is shared equally among its
+    // occurrences. Spans stay in text order, as the phrases need them.
+    let entry = |f: u32| Some(entries[f as usize]).filter(|&k| k != NO_ENTRY);
     let mut push = vec![0f32; x.len()];
-    for &k in entry.iter().flatten() {
-        push[k as usize] += 1.0;
+    for &(f, _) in spans {
+        if let Some(k) = entry(f) {
+            push[k as usize] += 1.0;
+        }
     }
     for ((p, &f), &w) in push.iter_mut().zip(&x.indices).zip(&x.values) {
         let coef = model.linear().coef_of(f);
@@ -395,8 +395,7 @@ fn pieces_from_occurrences(
     }
     spans
         .iter()
-        .zip(&entry)
-        .filter_map(|((_, span), k)| Some((span.clone(), push[(*k)? as usize])))
+        .filter_map(|(f, span)| Some((span.clone(), push[entry(*f)? as usize])))
         .collect()
 }
 
@@ -500,7 +499,9 @@ impl Model {
             }
             Depth::Flag { .. } => {
                 let (c, x, spans) = self.classify_parts(scratch, text);
-                let pieces = pieces_from_occurrences(self, &x, &spans, po, pm);
+                let pieces = scratch.entry_index(self.tfidf().n_features(), &x, |entries| {
+                    pieces_from_occurrences(self, &x, &spans, entries, po, pm)
+                });
                 (c, pieces)
             }
         };
