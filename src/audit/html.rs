@@ -13,7 +13,7 @@ pub fn strip_html_owned(s: String) -> String {
 
 /// Whether `s` may hold a tag or an entity.
 fn has_markup(s: &str) -> bool {
-    s.contains('<') || s.contains('&')
+    memchr::memchr2(b'<', b'&', s.as_bytes()).is_some()
 }
 
 /// The text of an HTML fragment: tags removed (block tags become line
@@ -31,7 +31,8 @@ pub fn strip_html(s: &str) -> String {
 fn strip_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
-    while let Some(i) = rest.find(['<', '&']) {
+    // Both are ASCII, so the byte index found is a char boundary.
+    while let Some(i) = memchr::memchr2(b'<', b'&', rest.as_bytes()) {
         out.push_str(&rest[..i]);
         rest = &rest[i..];
         if rest.starts_with('<') {
