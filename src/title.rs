@@ -71,13 +71,16 @@ impl Title {
         Title { text, starts }
     }
 
-    /// Whether one of `phrases` stands in the title as whole words: the
+    /// Whether one of `phrases` (none empty) stands in the title as whole words: the
     /// same as `text.contains(" {phrase} ")`.
     fn has(&self, phrases: &[&str]) -> bool {
         let bytes = self.text.as_bytes();
         phrases.iter().any(|p| {
             self.starts.iter().any(|&s| {
-                bytes[s..].starts_with(p.as_bytes()) && bytes.get(s + p.len()) == Some(&b' ')
+                // The first byte alone turns most candidates away.
+                bytes[s] == p.as_bytes()[0]
+                    && bytes[s..].starts_with(p.as_bytes())
+                    && bytes.get(s + p.len()) == Some(&b' ')
             })
         })
     }

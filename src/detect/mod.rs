@@ -393,10 +393,13 @@ fn pieces_from_occurrences(
         // `*p` counts the feature's occurrences here, at least one.
         *p = w * (coef[po] - coef[pm]) / *p;
     }
-    spans
-        .iter()
-        .filter_map(|(f, span)| Some((span.clone(), push[entry(*f)? as usize])))
-        .collect()
+    let mut pieces = Vec::with_capacity(spans.len());
+    pieces.extend(
+        spans
+            .iter()
+            .filter_map(|(f, span)| Some((span.clone(), push[entry(*f)? as usize]))),
+    );
+    pieces
 }
 
 /// Phrases kept per verdict, strongest first.
@@ -406,9 +409,11 @@ pub const MAX_PHRASES: usize = 20;
 /// side; the `limit` strongest are returned.
 fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>, limit: usize) -> Vec<Phrase> {
     pieces.retain(|(_, push)| push.abs() >= 1e-4);
-    // Occurrences already come in this order; the sort then only checks it.
-    pieces.sort_by_key(|(s, _)| (s.start, s.end));
-    let mut merged: Vec<(Range<usize>, f32)> = Vec::new();
+    // Occurrences come in this order; per-term evidence does not.
+    if !pieces.is_sorted_by_key(|(s, _)| (s.start, s.end)) {
+        pieces.sort_by_key(|(s, _)| (s.start, s.end));
+    }
+    let mut merged: Vec<(Range<usize>, f32)> = Vec::with_capacity(pieces.len());
     // Read off bytes: every separator is ASCII but `•` (E2 80 A2), and a
     // gap holds whole chars, so `•` is the only char with a byte A2 there
     // whose two bytes before are E2 80.
@@ -443,22 +448,27 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>, limit: usize) -> Ve
             _ => merged.push((span, push)),
         }
     }
-    // The strongest first, ties in text order; only the strongest phrases
-    // are fully sorted and get their text and sentence copied out.
+    // The strongest first, ties in text order (a total order): kept in a
+    // list of at most `limit`, sorted, that most phrases are too weak to
+    // enter. Only those get their text and sentence copied out.
     let strongest = |a: &(Range<usize>, f32), b: &(Range<usize>, f32)| {
         b.1.abs()
             .total_cmp(&a.1.abs())
             .then_with(|| (a.0.start, a.0.end).cmp(&(b.0.start, b.0.end)))
     };
-    if merged.len() > limit {
-        if limit > 0 {
-            merged.select_nth_unstable_by(limit - 1, strongest);
+    let mut top: Vec<(Range<usize>, f32)> = Vec::with_capacity(limit + 1);
+    for m in merged {
+        let enters = match top.last() {
+            Some(weakest) if top.len() == limit => strongest(&m, weakest).is_lt(),
+            _ => top.len() < limit,
+        };
+        if enters {
+            let at = top.partition_point(|t| strongest(t, &m).is_lt());
+            top.insert(at, m);
+            top.truncate(limit);
         }
-        merged.truncate(limit);
     }
-    merged.sort_unstable_by(strongest);
-    merged
-        .into_iter()
+    top.into_iter()
         .map(|(span, weight)| Phrase {
             text: text[span.clone()].to_string(),
             sentence: sentence_around(text, &span),
