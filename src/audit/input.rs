@@ -3,6 +3,10 @@
 
 use std::io::{BufRead, BufReader, Read};
 
+use std::borrow::Cow;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 use serde_json::Value;
 
 use super::html::strip_html_owned;
@@ -118,6 +122,88 @@ pub fn open(path: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
         }
     };
     Ok((reader, format))
+}
+
+/// A JSON line as read: an object with only the fields some list names
+/// (the others are checked and skipped, never copied), or the kind of value
+/// it is instead.
+enum Parsed {
+    Object(serde_json::Map<String, Value>),
+    Other(&'static str),
+}
+
+/// Reads a JSON line into [`Parsed`], keeping the fields `Fields` names.
+struct WantedFields<'f>(&'f Fields);
+
+impl WantedFields<'_> {
+    fn wants(&self, key: &str) -> bool {
+        let f = self.0;
+        [&f.id, &f.title, &f.text, &f.company]
+            .iter()
+            .any(|names| names.iter().any(|n| n == key))
+    }
+}
+
+/// An object key, borrowed from the line when it has no escapes.
+#[derive(Deserialize)]
+struct Key<'a>(#[serde(borrow)] Cow<'a, str>);
+
+impl<'de> DeserializeSeed<'de> for WantedFields<'_> {
+    type Value = Parsed;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Parsed, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for WantedFields<'_> {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
+        let mut obj = serde_json::Map::new();
+        while let Some(Key(key)) = map.next_key()? {
+            if self.wants(&key) {
+                // A repeated key keeps its last value, as a parsed `Value` does.
+                obj.insert(key.into_owned(), map.next_value()?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(Parsed::Object(obj))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Parsed, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Parsed::Other("an array"))
+    }
+
+    fn visit_unit<E>(self) -> Result<Parsed, E> {
+        Ok(Parsed::Other("null"))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a boolean"))
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Parsed, E> {
+        Ok(Parsed::Other("a number"))
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Parsed, E> {
+        Ok(Parsed::Other("text"))
+    }
 }
 
 fn value_text(v: &Value) -> Option<String> {
@@ -268,8 +354,15 @@ fn parse_json(fields: &Fields, raw: &[u8]) -> (Option<String>, Result<RawPosting
             )
         }
     };
-    let value: Value = match serde_json::from_str(text) {
-        Ok(v) => v,
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = WantedFields(fields)
+        .deserialize(&mut de)
+        .and_then(|p| de.end().map(|()| p));
+    let mut obj = match parsed {
+        Ok(Parsed::Object(obj)) => obj,
+        Ok(Parsed::Other(kind)) => {
+            return (None, Err(format!("expected a JSON object, found {kind}")))
+        }
         Err(e) => {
             let msg = e.to_string();
             let msg = msg
@@ -281,15 +374,6 @@ fn parse_json(fields: &Fields, raw: &[u8]) -> (Option<String>, Result<RawPosting
                 Err(format!("not valid JSON: {msg} (column {})", e.column())),
             );
         }
-    };
-    let Value::Object(mut obj) = value else {
-        return (
-            None,
-            Err(format!(
-                "expected a JSON object, found {}",
-                type_name(&value)
-            )),
-        );
     };
     let id = find(&obj, &fields.id).and_then(|(_, v)| value_text(v));
     // Fields are moved out of the record, not copied, unless a field
@@ -428,5 +512,55 @@ impl<R: Read> Iterator for CsvRecords<R> {
                 })
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &str) -> (Option<String>, Result<RawPosting, String>) {
+        parse_json(&Fields::default(), line.as_bytes())
+    }
+
+    #[test]
+    fn a_line_that_is_no_object_says_what_it_is() {
+        for (line, kind) in [
+            ("[1, {\"a\": 2}]", "an array"),
+            ("\"description\"", "text"),
+            ("-3.5", "a number"),
+            ("null", "null"),
+            ("true", "a boolean"),
+        ] {
+            assert_eq!(
+                parse(line).1,
+                Err(format!("expected a JSON object, found {kind}")),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_named_fields_are_kept_and_the_rest_is_still_checked() {
+        let (id, posting) = parse(
+            r#"{"url": "https://x", "tags": [1, {"k": [true, null]}], "id": "7", "descr\u0069ption": "Roadmap", "title": "PM", "title": "Product Owner"}"#,
+        );
+        assert_eq!(id.as_deref(), Some("7"));
+        let posting = posting.unwrap();
+        assert_eq!(posting.text, "Roadmap", "an escaped key is read");
+        assert_eq!(
+            posting.title, "Product Owner",
+            "a repeated key keeps its last value"
+        );
+        // Skipped values are parsed all the same: bad JSON anywhere is an error.
+        let err = parse(r#"{"tags": [1, }], "description": "x"}"#)
+            .1
+            .unwrap_err();
+        assert!(err.starts_with("not valid JSON: "), "{err}");
+        let err = parse(r#"{"description": "x"} trailing"#).1.unwrap_err();
+        assert!(
+            err.starts_with("not valid JSON: trailing characters"),
+            "{err}"
+        );
     }
 }
