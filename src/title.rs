@@ -71,8 +71,8 @@ impl Title {
         Title { text, starts }
     }
 
-    /// Whether one of `phrases` (none empty) stands in the title as whole words: the
-    /// same as `text.contains(" {phrase} ")`.
+    /// Whether one of `phrases` (none empty) stands in the title as whole
+    /// words: the same as `text.contains(" {phrase} ")`.
     fn has(&self, phrases: &[&str]) -> bool {
         let bytes = self.text.as_bytes();
         phrases.iter().any(|p| {
