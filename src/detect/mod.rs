@@ -334,11 +334,14 @@ const MISMATCH_CONFIDENCE: f32 = 0.6;
 /// delimiters are ASCII or end in a byte no other delimiter has, so no char
 /// needs decoding on the way to them.
 fn ends_sentence_at(bytes: &[u8], i: usize) -> bool {
-    match bytes[i] {
-        b'.' | b'!' | b'?' | b'\n' | b';' => true,
-        0xA2 => i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80,
-        _ => false,
-    }
+    matches!(bytes[i], b'.' | b'!' | b'?' | b'\n' | b';') || bullet_ends_at(bytes, i)
+}
+
+/// Whether a bullet `•` (U+2022, bytes E2 80 A2) ends at `bytes[i]`, in text
+/// whose chars are whole: E2 only ever leads a char, so these three bytes
+/// in a row are that char.
+fn bullet_ends_at(bytes: &[u8], i: usize) -> bool {
+    bytes[i] == 0xA2 && i >= 2 && bytes[i - 2] == 0xE2 && bytes[i - 1] == 0x80
 }
 
 /// The sentence around `span`: from just past the last delimiter before it
@@ -414,9 +417,8 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>, limit: usize) -> Ve
         pieces.sort_by_key(|(s, _)| (s.start, s.end));
     }
     let mut merged: Vec<(Range<usize>, f32)> = Vec::with_capacity(pieces.len());
-    // Read off bytes: every separator is ASCII but `•` (E2 80 A2), and a
-    // gap holds whole chars, so `•` is the only char with a byte A2 there
-    // whose two bytes before are E2 80.
+    // Read off bytes: every separator is ASCII but `•`, and a gap holds
+    // whole chars.
     let adjacent = |a: &Range<usize>, b: &Range<usize>| {
         b.start <= a.end
             || (b.start - a.end <= 12 && {
@@ -435,7 +437,7 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>, limit: usize) -> Ve
                             | b']'
                             | b'\n'
                             | b'|'
-                    ) || (c == 0xA2 && i >= 2 && gap[i - 2] == 0xE2 && gap[i - 1] == 0x80)
+                    ) || bullet_ends_at(gap, i)
                 })
             })
     };
