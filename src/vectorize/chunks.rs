@@ -222,7 +222,7 @@ impl ChunkCache {
             let (k, h, c) = (d.key, d.hash, d.chunk);
             // The same new chunk may occur twice in one document.
             let found = if k != 0 {
-                Some(self.find(k, h)).filter(|&r| r != UNRESOLVED)
+                Some(find(&self.table, &self.records, k, h)).filter(|&r| r != UNRESOLVED)
             } else {
                 self.long.get(&text[c.start..c.end]).copied()
             };
@@ -231,12 +231,6 @@ impl ChunkCache {
                 None => self.add(text, c, k, h),
             };
         }
-    }
-
-    /// The record of packed chunk `k` with hash `h`, or [`UNRESOLVED`].
-    #[inline]
-    fn find(&self, k: u128, h: u64) -> u32 {
-        find(&self.table, &self.records, k, h)
     }
 
     /// Segments chunk `c` of `text` and caches it under key `k` with hash
