@@ -1,9 +1,8 @@
 //! Reading a job-board dump: JSONL or CSV, gzip or not, file or stdin, one
 //! record at a time, every record numbered by its line.
 
-use std::io::{BufRead, BufReader, Read};
-
 use std::borrow::Cow;
+use std::io::{BufRead, BufReader, Read};
 
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -74,6 +73,13 @@ impl Default for Fields {
     }
 }
 
+impl Fields {
+    /// Every list of names: id, title, description, company.
+    fn lists(&self) -> [&[String]; 4] {
+        [&self.id, &self.title, &self.text, &self.company]
+    }
+}
+
 /// The format of a dump.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -137,10 +143,11 @@ struct WantedFields<'f>(&'f Fields);
 
 impl WantedFields<'_> {
     fn wants(&self, key: &str) -> bool {
-        let f = self.0;
-        [&f.id, &f.title, &f.text, &f.company]
+        self.0
+            .lists()
             .iter()
-            .any(|names| names.iter().any(|n| n == key))
+            .flat_map(|names| names.iter())
+            .any(|n| n == key)
     }
 }
 
@@ -378,8 +385,7 @@ fn parse_json(fields: &Fields, raw: &[u8]) -> (Option<String>, Result<RawPosting
     let id = find(&obj, &fields.id).and_then(|(_, v)| value_text(v));
     // Fields are moved out of the record, not copied, unless a field
     // name is asked for twice (`--title-field body --text-field body`).
-    let f = fields;
-    let lists = [&f.id, &f.title, &f.text, &f.company];
+    let lists = fields.lists();
     let mut get = |names: &[String]| {
         let name = names.iter().find(|n| obj.contains_key(n.as_str()))?;
         let asked_twice = lists.iter().filter(|l| l.contains(name)).count() > 1;
