@@ -16,7 +16,7 @@ pub(super) struct Counts {
     /// Per feature id: occurrences in the current document.
     tf: Vec<u32>,
     /// Feature ids with a non-zero count, in first-seen order: the first
-    /// `n_touched` of a buffer as long as the vocabulary, so that adding an
+    /// `n_touched` of a buffer as long as the vocabulary (and [`SPARE`] more), so that adding an
     /// occurrence needs no branch on whether its feature is new (which of
     /// the two it is cannot be predicted).
     touched: Vec<u32>,
@@ -31,7 +31,7 @@ impl Counts {
     pub(super) fn start(&mut self, n_features: usize) {
         if self.tf.len() < n_features {
             self.tf.resize(n_features, 0);
-            self.touched.resize(n_features, 0);
+            self.touched.resize(n_features + SPARE, 0);
             self.bits.resize(n_features.div_ceil(64), 0);
         }
         debug_assert_eq!(self.n_touched, 0);
@@ -50,37 +50,62 @@ impl Counts {
     /// The counts as a sparse vector, each weighted by `weight(id, count)`;
     /// the counters are left at zero for the next document.
     pub(super) fn finish(&mut self, mut weight: impl FnMut(u32, u32) -> f32) -> SparseVec {
-        let touched = &mut self.touched[..std::mem::take(&mut self.n_touched)];
-        let mut v = SparseVec {
-            indices: Vec::with_capacity(touched.len()),
-            values: Vec::with_capacity(touched.len()),
-        };
-        let mut push = |f: u32, tf: &mut [u32]| {
-            let c = std::mem::take(&mut tf[f as usize]);
-            v.indices.push(f);
-            v.values.push(weight(f, c));
-        };
+        let n = std::mem::take(&mut self.n_touched);
         // Scanning the bitmap costs a step per 64 features; sorting, about
         // log2(n) steps per distinct feature.
-        let words = self.bits.len();
-        if words <= touched.len() * 8 {
-            for (w, bits) in self.bits.iter_mut().enumerate() {
-                let mut b = std::mem::take(bits);
-                while b != 0 {
-                    push(w as u32 * 64 + b.trailing_zeros(), &mut self.tf);
-                    b &= b - 1;
-                }
-            }
+        if self.bits.len() <= n * 8 {
+            self.flatten_bits(n);
         } else {
-            touched.sort_unstable();
-            for &f in touched.iter() {
+            self.touched[..n].sort_unstable();
+            for &f in &self.touched[..n] {
                 self.bits[f as usize / 64] = 0;
-                push(f, &mut self.tf);
             }
         }
-        v
+        let touched = &self.touched[..n];
+        let tf = &mut self.tf;
+        SparseVec {
+            indices: touched.to_vec(),
+            values: touched
+                .iter()
+                .map(|&f| weight(f, std::mem::take(&mut tf[f as usize])))
+                .collect(),
+        }
+    }
+
+    /// Writes the ids of the `n` set bits to the start of `touched`, in
+    /// order, and clears the bitmap. Which bitmap words are empty, and how
+    /// many bits the others hold, cannot be predicted, so each word writes
+    /// four ids whatever it holds (`touched` has room past the vocabulary's
+    /// length) and only those it has are kept: a loop per word and a test
+    /// per bit mispredicted about once per word.
+    fn flatten_bits(&mut self, n: usize) {
+        let mut k = 0;
+        for (w, bits) in self.bits.iter_mut().enumerate() {
+            let mut b = std::mem::take(bits);
+            let base = w as u32 * 64;
+            let count = b.count_ones() as usize;
+            let out: &mut [u32; SPARE] = (&mut self.touched[k..k + SPARE])
+                .try_into()
+                .expect("a window of SPARE ids");
+            for id in out.iter_mut() {
+                // Past the last bit: 64 trailing zeros, an id that is not kept.
+                *id = base + b.trailing_zeros();
+                b &= b.wrapping_sub(1);
+            }
+            let mut j = k + SPARE;
+            while b != 0 {
+                self.touched[j] = base + b.trailing_zeros();
+                b &= b - 1;
+                j += 1;
+            }
+            k += count;
+        }
+        debug_assert_eq!(k, n);
     }
 }
+
+/// Ids each bitmap word writes whatever it holds (see [`Counts::flatten_bits`]).
+const SPARE: usize = 4;
 
 #[cfg(test)]
 mod tests {
@@ -105,5 +130,27 @@ mod tests {
             [91.0],
             "counts of the previous document were reset"
         );
+    }
+
+    #[test]
+    fn ids_come_out_sorted_whatever_the_bits_per_word() {
+        // Words with 0, 1, 4, 5 and 64 bits set, and the last feature.
+        let ids: Vec<u32> = [3, 64, 65, 66, 67, 128, 130, 131, 133, 190]
+            .into_iter()
+            .chain(256..320)
+            .chain([399])
+            .collect();
+        let mut c = Counts::default();
+        for n_features in [400, 100_000] {
+            // 400 features: the bitmap is scanned; 100,000: the ids are sorted.
+            c.start(n_features);
+            for &f in ids.iter().rev() {
+                c.add(f);
+                c.add(f);
+            }
+            let v = c.finish(|_, n| n as f32);
+            assert_eq!(v.indices, ids, "{n_features} features");
+            assert!(v.values.iter().all(|&x| x == 2.0));
+        }
     }
 }
