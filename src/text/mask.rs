@@ -64,6 +64,10 @@ pub(crate) fn is_role_start(word: &str) -> bool {
             .any(|o| w.eq_ignore_ascii_case(o.as_bytes()))
 }
 
+/// The most words a role name has: [`role_name_len`] looks no further
+/// than this many segments from where it starts.
+pub(crate) const ROLE_NAME_WORDS: usize = 3;
+
 /// How many word segments from `i` on form a role name (0 if none).
 pub(crate) fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
     let is = |k: usize, options: &[&str]| word_is(text, segs, k, options);

@@ -17,6 +17,7 @@ pub use lang::Lang;
 pub use segment::{DropReason, Segment, SegmentKind};
 
 pub(crate) use lang::LangVote;
+pub(crate) use mask::ROLE_NAME_WORDS;
 use normalize::Stemmers;
 pub(crate) use segment::{chunks, segment_chunk_at, Chunk, Piece};
 

@@ -26,8 +26,8 @@ use std::hash::BuildHasher;
 
 use super::vocab::Slot;
 use crate::text::{
-    chunks, segment_chunk_at, segment_vote, Chunk, DropReason, Lang, LangVote, Piece, Segment,
-    SegmentKind, LANG_VOTE_WORDS,
+    chunks, segment_chunk_at, segment_vote, Analyzer, Chunk, DropReason, Lang, LangVote, Piece,
+    Segment, SegmentKind, LANG_VOTE_WORDS, ROLE_NAME_WORDS,
 };
 
 /// Records plus extra segments held at most, counted at the start of a
@@ -89,9 +89,6 @@ struct DocChunk {
     record: u32,
 }
 
-/// Item ids with this bit index [`ChunkCache::extra`]; without it, a record's first item.
-const EXTRA: u32 = 1 << 31;
-
 /// A document's chunk not resolved yet.
 const UNRESOLVED: u32 = u32::MAX;
 
@@ -120,62 +117,126 @@ pub(super) struct ChunkCache {
 }
 
 impl ChunkCache {
-    /// Segments `text` into `segments` (cleared first), with the id of each
-    /// segment's item in `item_ids`, and detects its language exactly as
-    /// [`crate::text::Analyzer`] does.
-    pub(super) fn segment(
-        &mut self,
-        text: &str,
-        default_lang: Lang,
-        segments: &mut Vec<Segment>,
-        item_ids: &mut Vec<u32>,
-    ) -> Lang {
+    /// Looks up every chunk of `text`, caching new ones, and detects its
+    /// language exactly as [`crate::text::Analyzer`] does. [`ChunkCache::walk`]
+    /// then goes through its segments.
+    pub(super) fn prepare(&mut self, text: &str, default_lang: Lang) -> Lang {
         if self.records.len() + self.extra.len() >= CACHE_CAP {
             self.clear();
         }
         self.resolve(text);
-        segments.clear();
-        item_ids.clear();
         let mut vote = LangVote::new();
-        let mut voting = true;
-        let mut pending = true;
-        for d in &self.doc {
-            let (c, r) = (d.chunk, d.record);
-            pending |= c.line_break_before;
-            let rec = &self.records[r as usize];
-            let at = c.start as u32;
+        let mut seen = 0;
+        'chunks: for d in &self.doc {
+            let rec = &self.records[d.record as usize];
             for k in 0..rec.len {
-                let (id, it) = if k == 0 {
-                    (r, &rec.first)
+                let it = if k == 0 {
+                    &rec.first
                 } else {
-                    let e = rec.more + k - 1;
-                    (e | EXTRA, &self.extra[e as usize])
+                    &self.extra[(rec.more + k - 1) as usize]
                 };
-                segments.push(Segment {
-                    start: at + it.start,
-                    end: at + it.end,
-                    kind: it.kind,
-                    clause_start: it.clause_start || (k == 0 && pending),
-                });
-                item_ids.push(id);
-                if voting {
-                    vote.add_vote(it.vote);
-                    voting = !vote.decided() && segments.len() < LANG_VOTE_WORDS;
+                vote.add_vote(it.vote);
+                seen += 1;
+                if vote.decided() || seen >= LANG_VOTE_WORDS {
+                    break 'chunks;
                 }
             }
-            pending = rec.break_after || (rec.len == 0 && pending);
         }
         vote.result(default_lang)
     }
 
-    /// The item with this id, as [`ChunkCache::segment`] gave it.
+    /// Calls `f` with each segment of the text last prepared and its slot in
+    /// `lang`, in text order, straight from the cache (no list of segments is
+    /// built). A slot not cached yet is computed by `fill` from the word and
+    /// kept. A product-role name (see [`Analyzer::role_name_len`]) comes as
+    /// its first segment with [`Slot::BREAK`], and its other words are
+    /// skipped, exactly as the analyzer's masking pass drops them.
     #[inline]
-    pub(super) fn item_mut(&mut self, id: u32) -> &mut Item {
-        if id & EXTRA != 0 {
-            &mut self.extra[(id & !EXTRA) as usize]
-        } else {
-            &mut self.records[id as usize].first
+    pub(super) fn walk(
+        &mut self,
+        text: &str,
+        lang: Lang,
+        analyzer: &Analyzer,
+        mut fill: impl FnMut(&str) -> Slot,
+        mut f: impl FnMut(Segment, Slot),
+    ) {
+        let li = lang.index();
+        let mut pending = true;
+        let mut skip = 0;
+        for n in 0..self.doc.len() {
+            let DocChunk { chunk, record, .. } = self.doc[n];
+            pending |= chunk.line_break_before;
+            let r = record as usize;
+            let Record {
+                len,
+                more,
+                break_after,
+                ..
+            } = self.records[r];
+            let at = chunk.start as u32;
+            for k in 0..len {
+                if skip > 0 {
+                    skip -= 1;
+                    continue;
+                }
+                let item = if k == 0 {
+                    &mut self.records[r].first
+                } else {
+                    &mut self.extra[(more + k - 1) as usize]
+                };
+                let seg = Segment {
+                    start: at + item.start,
+                    end: at + item.end,
+                    kind: item.kind,
+                    clause_start: item.clause_start || (k == 0 && pending),
+                };
+                let mut slot = item.slots[li];
+                if slot == Slot::UNCACHED {
+                    slot = fill(&text[seg.start as usize..seg.end as usize]);
+                    item.slots[li] = slot;
+                }
+                if slot.role_start() {
+                    let mut window = [seg; ROLE_NAME_WORDS];
+                    let w = self.segments_from(n, k, &mut window);
+                    let words = analyzer.role_name_len(text, &window[..w], 0);
+                    if words > 0 {
+                        skip = words - 1;
+                        slot = Slot::BREAK;
+                    }
+                }
+                f(seg, slot);
+            }
+            pending = break_after || (len == 0 && pending);
         }
+    }
+
+    /// Fills `out` with the segments from item `k` of the prepared text's
+    /// chunk `n` on (clause starts left unset), and says how many there were.
+    fn segments_from(&self, mut n: usize, mut k: u32, out: &mut [Segment]) -> usize {
+        let mut filled = 0;
+        while filled < out.len() && n < self.doc.len() {
+            let DocChunk { chunk, record, .. } = self.doc[n];
+            let rec = &self.records[record as usize];
+            while k < rec.len && filled < out.len() {
+                let it = if k == 0 {
+                    &rec.first
+                } else {
+                    &self.extra[(rec.more + k - 1) as usize]
+                };
+                let at = chunk.start as u32;
+                out[filled] = Segment {
+                    start: at + it.start,
+                    end: at + it.end,
+                    kind: it.kind,
+                    clause_start: false,
+                };
+                filled += 1;
+                k += 1;
+            }
+            n += 1;
+            k = 0;
+        }
+        filled
     }
 
     fn clear(&mut self) {
@@ -353,11 +414,13 @@ mod tests {
         let mut expected = Vec::new();
         let lang = analyzer.segment(text, &mut expected);
         for pass in ["cold", "warm"] {
-            let (mut segments, mut ids) = (Vec::new(), Vec::new());
-            let got = cache.segment(text, Lang::Fr, &mut segments, &mut ids);
+            let got = cache.prepare(text, Lang::Fr);
+            let mut segments = Vec::new();
+            // A slot that starts no role name, so that every segment comes.
+            let fill = |_: &str| Slot::dropped(DropReason::TooShort);
+            cache.walk(text, got, &analyzer, fill, |seg, _| segments.push(seg));
             assert_eq!(segments, expected, "{pass}: {text:?}");
             assert_eq!(got, lang, "{pass}: {text:?}");
-            assert_eq!(ids.len(), segments.len());
         }
     }
 
@@ -384,9 +447,8 @@ mod tests {
         let n = CACHE_CAP / 2 + 1000;
         let words = |prefix: &str| -> String { (0..n).map(|i| format!("{prefix}{i} ")).collect() };
         let (a, b) = (words("mot"), words("word"));
-        let (mut segments, mut ids) = (Vec::new(), Vec::new());
-        cache.segment(&a, Lang::Fr, &mut segments, &mut ids);
-        cache.segment(&b, Lang::Fr, &mut segments, &mut ids);
+        cache.prepare(&a, Lang::Fr);
+        cache.prepare(&b, Lang::Fr);
         assert_eq!(cache.records.len(), 2 * n, "both documents are cached");
         // Over the cap: emptied before the next document, then filled with it.
         assert_same_as_segmenter(&mut cache, &a);

@@ -23,7 +23,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::text::{Analyzer, AnalyzerParams, Lang, NormBuffers, Segment};
+use crate::text::{Analyzer, AnalyzerParams, Lang, NormBuffers};
 use crate::{Error, Result};
 
 use chunks::ChunkCache;
@@ -191,11 +191,6 @@ pub struct Scratch {
     owner: u64,
     /// Every distinct chunk met so far, segmented, with its words' slots.
     chunks: ChunkCache,
-    segments: Vec<Segment>,
-    /// Per segment: its item in the chunk cache.
-    item_ids: Vec<u32>,
-    /// Per segment: its slot.
-    slots: Vec<Slot>,
     bufs: NormBuffers,
     counts: counts::Counts,
     /// Per feature id: [`NO_ENTRY`] between uses of [`Scratch::entry_index`].
@@ -353,36 +348,22 @@ impl TfIdf {
             scratch.chunks = ChunkCache::default();
             scratch.owner = self.id;
         }
-        let lang = scratch.chunks.segment(
-            text,
-            self.analyzer.default_lang(),
-            &mut scratch.segments,
-            &mut scratch.item_ids,
-        );
-        self.look_up(scratch, text, lang);
+        let lang = scratch.chunks.prepare(text, self.analyzer.default_lang());
         let bigrams = self.params.analyzer.bigrams;
         // The previous term, if it starts some bigram feature, and where its
         // word starts, while no break intervenes.
         let mut prev: Option<(u32, u32)> = None;
-        let segments = &scratch.segments;
-        let slots = &scratch.slots;
-        let mut i = 0;
-        while i < segments.len() {
-            let seg = segments[i];
-            let slot = slots[i];
-            i += 1;
+        let Scratch { chunks, bufs, .. } = scratch;
+        let fill = |word: &str| {
+            match self.analyzer.normalize(word, lang, bufs) {
+                Ok(()) => self.vocab.slot_of_term(&bufs.term),
+                Err(reason) => Slot::dropped(reason),
+            }
+            .with_role_start(self.analyzer.may_start_role_name(word))
+        };
+        chunks.walk(text, lang, &self.analyzer, fill, |seg, slot| {
             if seg.clause_start {
                 prev = None;
-            }
-            if slot.role_start() {
-                // A product-role name: its words are skipped and break bigrams,
-                // exactly as the analyzer's masking pass drops them.
-                let n = self.analyzer.role_name_len(text, segments, i - 1);
-                if n > 0 {
-                    prev = None;
-                    i += n - 1;
-                    continue;
-                }
             }
             match slot.term() {
                 Some(term) => {
@@ -405,34 +386,8 @@ impl TfIdf {
                     }
                 }
             }
-        }
+        });
         lang
-    }
-
-    /// Fills `scratch.slots` with the slot of every segment, normalising
-    /// the words whose chunk has not been met in this language yet.
-    fn look_up(&self, scratch: &mut Scratch, text: &str, lang: Lang) {
-        let Scratch {
-            chunks,
-            segments,
-            item_ids,
-            slots,
-            bufs,
-            ..
-        } = scratch;
-        slots.clear();
-        slots.extend(segments.iter().zip(item_ids.iter()).map(|(seg, &id)| {
-            let cached = &mut chunks.item_mut(id).slots[lang.index()];
-            if *cached == Slot::UNCACHED {
-                let word = &text[seg.start as usize..seg.end as usize];
-                *cached = match self.analyzer.normalize(word, lang, bufs) {
-                    Ok(()) => self.vocab.slot_of_term(&bufs.term),
-                    Err(reason) => Slot::dropped(reason),
-                }
-                .with_role_start(self.analyzer.may_start_role_name(word));
-            }
-            *cached
-        }));
     }
 
     /// The tf-idf vector of `text`, L2-normalised (empty when no term is known).

@@ -49,7 +49,10 @@ impl Slot {
         unigram_sides: FEATURE_MASK,
     };
 
-    fn marker(term: u32) -> Slot {
+    /// A word that only breaks bigrams (the first of a masked role name).
+    pub(super) const BREAK: Slot = Slot::marker(DROP_BREAK);
+
+    const fn marker(term: u32) -> Slot {
         Slot {
             term,
             unigram_sides: FEATURE_MASK,
