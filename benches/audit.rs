@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
             for record in JsonlRecords::new(&input[..], Fields::default()) {
                 let (line, _, company) = audit_record(&model, &mut scratch, record, 0);
                 summary.add(&line, company.as_deref());
-                serde_json::to_writer(&mut out, &line).expect("serialises");
+                line.write_json(&mut out);
                 out.push(b'\n');
             }
             assert_eq!(summary.records, n);

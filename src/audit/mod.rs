@@ -7,6 +7,7 @@
 
 pub mod html;
 pub mod input;
+mod json;
 mod report;
 
 use std::collections::{BTreeMap, HashMap};

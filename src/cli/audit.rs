@@ -118,10 +118,11 @@ enum Pending {
 }
 
 /// One result as a JSONL line, newline included.
-fn json_line(line: &AuditLine) -> serde_json::Result<Vec<u8>> {
-    let mut out = serde_json::to_vec(line)?;
+fn json_line(line: &AuditLine) -> Vec<u8> {
+    let mut out = Vec::with_capacity(2048);
+    line.write_json(&mut out);
     out.push(b'\n');
-    Ok(out)
+    out
 }
 
 /// Where verdicts go, in the chosen format.
@@ -132,13 +133,9 @@ enum Sink<W: Write> {
 
 impl<W: Write> Sink<W> {
     /// Writes one result; `json` is its JSONL line when already serialised.
-    fn write(
-        &mut self,
-        line: &AuditLine,
-        json: Option<serde_json::Result<Vec<u8>>>,
-    ) -> anyhow::Result<()> {
+    fn write(&mut self, line: &AuditLine, json: Option<Vec<u8>>) -> anyhow::Result<()> {
         match self {
-            Sink::Jsonl(w) => w.write_all(&json.unwrap_or_else(|| json_line(line))?)?,
+            Sink::Jsonl(w) => w.write_all(&json.unwrap_or_else(|| json_line(line)))?,
             Sink::Csv(w) => csv_row(w, line)?,
         }
         Ok(())

@@ -125,6 +125,16 @@ pub enum Side {
     Pm,
 }
 
+impl Side {
+    /// Its name in output files (`po`, `pm`), as serialised.
+    pub fn name(self) -> &'static str {
+        match self {
+            Side::Po => "po",
+            Side::Pm => "pm",
+        }
+    }
+}
+
 /// Adjacent evidence merged into a readable phrase.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Phrase {
