@@ -344,7 +344,20 @@ const MISMATCH_CONFIDENCE: f32 = 0.6;
 /// delimiters are ASCII or end in a byte no other delimiter has, so no char
 /// needs decoding on the way to them.
 fn ends_sentence_at(bytes: &[u8], i: usize) -> bool {
-    matches!(bytes[i], b'.' | b'!' | b'?' | b'\n' | b';') || bullet_ends_at(bytes, i)
+    /// The delimiters' bytes, and 0xA2 for the bullet's last byte: one
+    /// look-up per byte scanned, where most bytes are letters.
+    static MAY_END: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut k = 0;
+        let ends = [b'.', b'!', b'?', b'\n', b';', 0xA2];
+        while k < ends.len() {
+            t[ends[k] as usize] = true;
+            k += 1;
+        }
+        t
+    };
+    let b = bytes[i];
+    MAY_END[usize::from(b)] && (b != 0xA2 || bullet_ends_at(bytes, i))
 }
 
 /// Whether a bullet `•` (U+2022, bytes E2 80 A2) ends at `bytes[i]`, in text
