@@ -16,9 +16,9 @@ pub(super) struct Counts {
     /// Per feature id: occurrences in the current document.
     tf: Vec<u32>,
     /// Feature ids with a non-zero count, in first-seen order: the first
-    /// `n_touched` of a buffer as long as the vocabulary (and [`SPARE`] more), so that adding an
-    /// occurrence needs no branch on whether its feature is new (which of
-    /// the two it is cannot be predicted).
+    /// `n_touched` of a buffer as long as the vocabulary (and [`SPARE`]
+    /// more), so that adding an occurrence needs no branch on whether its
+    /// feature is new (which of the two it is cannot be predicted).
     touched: Vec<u32>,
     n_touched: usize,
     /// One bit per feature id: set for those in `touched`.
@@ -77,7 +77,7 @@ impl Counts {
     /// many bits the others hold, cannot be predicted, so each word writes
     /// [`SPARE`] ids whatever it holds (`touched` has room past the
     /// vocabulary's length) and only those it has are kept; only the rare
-    /// word with more bits loops. A loop per word and a test per bit
+    /// word with more bits loops. The loop this replaced, a test per bit,
     /// mispredicted about once per word.
     fn flatten_bits(&mut self, n: usize) {
         let mut k = 0;

@@ -43,7 +43,8 @@ const FEATURE_MASK: u32 = ROLE_START - 1;
 const MAX_FEATURES: usize = FEATURE_MASK as usize;
 
 impl Slot {
-    /// Not looked up yet: only ever between the vectorizer's probe and fill passes.
+    /// Not looked up yet: the walk fills it the first time it meets the word
+    /// in that language, and the vectorizer's loop never sees it.
     pub(super) const UNCACHED: Slot = Slot {
         term: UNCACHED,
         unigram_sides: FEATURE_MASK,
