@@ -26,7 +26,9 @@ const EVIDENCE_PER_VERDICT: usize = 5;
 /// bounded whatever the dump's size; the counts cover every posting.
 pub const REPORT_MAX_FLAGGED: usize = 300;
 
-/// The verdict on one record of a dump.
+/// The verdict on one record of a dump. Written out by
+/// [`AuditLine::write_json`], which a test holds byte-equal to this derive:
+/// a field added here must be added there.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VerdictLine {
     /// 1-based line of the record in the whole dump.
