@@ -321,16 +321,19 @@ fn last_block(bytes: &[u8], base: usize) -> [u8; BLOCK] {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 fn classify(block: &[u8; BLOCK]) -> (u64, u64, u64) {
-    use safe_arch::*;
-    let splat = |b: u8| set_splat_i8_m128i(b as i8);
+    use safe_arch::{
+        bitand_m128i, bitandnot_m128i, bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i,
+        m128i, min_u8_m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+    };
+    let every = |b: u8| set_splat_i8_m128i(b as i8);
     let (mut low, mut controls, mut leads) = (0u64, 0u64, 0u64);
     for (q, part) in block.chunks_exact(16).enumerate() {
         let x = load_unaligned_m128i(part.try_into().expect("16 bytes"));
-        let at_most_space = cmp_eq_mask_i8_m128i(min_u8_m128i(x, splat(b' ')), x);
-        let not_space = bitandnot_m128i(cmp_eq_mask_i8_m128i(x, splat(b' ')), at_most_space);
+        let at_most_space = cmp_eq_mask_i8_m128i(min_u8_m128i(x, every(b' ')), x);
+        let not_space = bitandnot_m128i(cmp_eq_mask_i8_m128i(x, every(b' ')), at_most_space);
         let lead = bitor_m128i(
-            cmp_eq_mask_i8_m128i(x, splat(0xC2)),
-            cmp_eq_mask_i8_m128i(bitand_m128i(x, splat(0xFC)), splat(0xE0)),
+            cmp_eq_mask_i8_m128i(x, every(0xC2)),
+            cmp_eq_mask_i8_m128i(bitand_m128i(x, every(0xFC)), every(0xE0)),
         );
         let bits = |m: m128i| u64::from(move_mask_i8_m128i(m) as u16) << (16 * q);
         low |= bits(at_most_space);
