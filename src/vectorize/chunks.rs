@@ -51,6 +51,18 @@ pub(super) struct Item {
 }
 
 impl Item {
+    /// The segment it is in a chunk starting at `at`, with a break before
+    /// it if one precedes it inside the chunk or `break_before` says so.
+    #[inline]
+    fn segment_at(&self, at: u32, break_before: bool) -> Segment {
+        Segment {
+            start: at + self.start,
+            end: at + self.end,
+            kind: self.kind,
+            clause_start: self.clause_start || break_before,
+        }
+    }
+
     /// The first item of a chunk without segments (a dash, a bullet).
     const NONE: Item = Item {
         start: 0,
@@ -128,14 +140,8 @@ impl ChunkCache {
         let mut vote = LangVote::new();
         let mut seen = 0;
         'chunks: for d in &self.doc {
-            let rec = &self.records[d.record as usize];
-            for k in 0..rec.len {
-                let it = if k == 0 {
-                    &rec.first
-                } else {
-                    &self.extra[(rec.more + k - 1) as usize]
-                };
-                vote.add_vote(it.vote);
+            for k in 0..self.records[d.record as usize].len {
+                vote.add_vote(self.item(d.record, k).vote);
                 seen += 1;
                 if vote.decided() || seen >= LANG_VOTE_WORDS {
                     break 'chunks;
@@ -166,30 +172,17 @@ impl ChunkCache {
         for n in 0..self.doc.len() {
             let DocChunk { chunk, record, .. } = self.doc[n];
             pending |= chunk.line_break_before;
-            let r = record as usize;
             let Record {
-                len,
-                more,
-                break_after,
-                ..
-            } = self.records[r];
+                len, break_after, ..
+            } = self.records[record as usize];
             let at = chunk.start as u32;
             for k in 0..len {
                 if skip > 0 {
                     skip -= 1;
                     continue;
                 }
-                let item = if k == 0 {
-                    &mut self.records[r].first
-                } else {
-                    &mut self.extra[(more + k - 1) as usize]
-                };
-                let seg = Segment {
-                    start: at + item.start,
-                    end: at + item.end,
-                    kind: item.kind,
-                    clause_start: item.clause_start || (k == 0 && pending),
-                };
+                let item = self.item_mut(record, k);
+                let seg = item.segment_at(at, k == 0 && pending);
                 let mut slot = item.slots[li];
                 if slot == Slot::UNCACHED {
                     slot = fill(&text[seg.start as usize..seg.end as usize]);
@@ -211,25 +204,14 @@ impl ChunkCache {
     }
 
     /// Fills `out` with the segments from item `k` of the prepared text's
-    /// chunk `n` on (clause starts left unset), and says how many there were.
+    /// chunk `n` on (breaks before a chunk left out: role names ignore
+    /// them), and says how many there were.
     fn segments_from(&self, mut n: usize, mut k: u32, out: &mut [Segment]) -> usize {
         let mut filled = 0;
         while filled < out.len() && n < self.doc.len() {
             let DocChunk { chunk, record, .. } = self.doc[n];
-            let rec = &self.records[record as usize];
-            while k < rec.len && filled < out.len() {
-                let it = if k == 0 {
-                    &rec.first
-                } else {
-                    &self.extra[(rec.more + k - 1) as usize]
-                };
-                let at = chunk.start as u32;
-                out[filled] = Segment {
-                    start: at + it.start,
-                    end: at + it.end,
-                    kind: it.kind,
-                    clause_start: false,
-                };
+            while k < self.records[record as usize].len && filled < out.len() {
+                out[filled] = self.item(record, k).segment_at(chunk.start as u32, false);
                 filled += 1;
                 k += 1;
             }
@@ -237,6 +219,27 @@ impl ChunkCache {
             k = 0;
         }
         filled
+    }
+
+    /// Item `k` of record `r`: its first segment, or one of the others in
+    /// [`ChunkCache::extra`].
+    fn item(&self, r: u32, k: u32) -> &Item {
+        let rec = &self.records[r as usize];
+        if k == 0 {
+            &rec.first
+        } else {
+            &self.extra[(rec.more + k - 1) as usize]
+        }
+    }
+
+    /// [`ChunkCache::item`], to fill in its slots.
+    fn item_mut(&mut self, r: u32, k: u32) -> &mut Item {
+        let rec = &mut self.records[r as usize];
+        if k == 0 {
+            &mut rec.first
+        } else {
+            &mut self.extra[(rec.more + k - 1) as usize]
+        }
     }
 
     fn clear(&mut self) {
