@@ -122,3 +122,81 @@ pub(crate) fn mask_role_names(text: &str, segs: &mut [Segment]) {
         i += n;
     }
 }
+
+/// The role names the body can mention, one feature each in the role
+/// reading (see [`role_name_id`]). Plurals, case and the French or English
+/// wording of the same name meet in one entry.
+pub const ROLE_NAMES: [&str; 20] = [
+    "product manager",
+    "product owner",
+    "product ops",
+    "product lead",
+    "product director",
+    "product management",
+    "product marketing manager",
+    "chef de produit",
+    "responsable produit",
+    "directeur produit",
+    "head of product",
+    "vp product",
+    "chief product officer",
+    "pm",
+    "po",
+    "pmm",
+    "apm",
+    "gpm",
+    "spm",
+    "ppo",
+];
+
+/// Which of [`ROLE_NAMES`] the `n` words from segment `i` name, `n` being
+/// what [`role_name_len`] found there.
+pub(crate) fn role_name_id(text: &str, segs: &[Segment], i: usize, n: usize) -> usize {
+    let is = |k: usize, options: &[&str]| word_is(text, segs, k, options);
+    let id = |name: &str| {
+        ROLE_NAMES
+            .iter()
+            .position(|r| *r == name)
+            .expect("every name role_name_id returns is in ROLE_NAMES")
+    };
+    if n == 1 {
+        // "CPO" reads as the chief product officer; plurals as their singular.
+        for (k, acronym) in ROLE_NAMES.iter().enumerate().skip(id("pm")) {
+            if is(i, &[acronym]) || is(i, &[&format!("{acronym}s")]) {
+                return k;
+            }
+        }
+        return id("chief product officer");
+    }
+    if is(i, &["product", "produit"]) {
+        if is(i + 1, &["ops", "operations"]) {
+            return id("product ops");
+        }
+        if is(i + 1, &["marketing"]) {
+            return id("product marketing manager");
+        }
+        return id(match () {
+            _ if is(i + 1, &["owner", "owners"]) => "product owner",
+            _ if is(i + 1, &["lead", "leads"]) => "product lead",
+            _ if is(i + 1, &["director", "directors"]) => "product director",
+            _ if is(i + 1, &["management"]) => "product management",
+            _ => "product manager",
+        });
+    }
+    if is(i, &["chef", "cheffe", "chefs"]) {
+        return id("chef de produit");
+    }
+    if is(i, &["responsable", "responsables"]) {
+        return id("responsable produit");
+    }
+    if is(i, &["directeur", "directrice"]) {
+        return id("directeur produit");
+    }
+    if is(i, &["head"]) {
+        return id("head of product");
+    }
+    if is(i, &["vp"]) {
+        return id("vp product");
+    }
+    id("chief product officer")
+}

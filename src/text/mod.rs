@@ -17,6 +17,7 @@ pub use lang::Lang;
 pub use segment::{DropReason, Segment, SegmentKind};
 
 pub(crate) use lang::LangVote;
+pub use mask::ROLE_NAMES;
 pub(crate) use mask::ROLE_NAME_WORDS;
 use normalize::Stemmers;
 pub(crate) use segment::{chunks, segment_chunk_at, Chunk, Piece};
@@ -202,6 +203,12 @@ impl Analyzer {
     /// How many segments from `i` on form a role name (0 if none).
     pub(crate) fn role_name_len(&self, text: &str, segments: &[Segment], i: usize) -> usize {
         mask::role_name_len(text, segments, i)
+    }
+
+    /// Which of [`ROLE_NAMES`] the first `n` of `segments` name, `n` being
+    /// what [`Analyzer::role_name_len`] found there.
+    pub(crate) fn role_name_id(&self, text: &str, segments: &[Segment], n: usize) -> usize {
+        mask::role_name_id(text, segments, 0, n)
     }
 
     /// Normalises one segmented word into `bufs.term`.

@@ -156,7 +156,8 @@ impl ChunkCache {
     /// built). A slot not cached yet is computed by `fill` from the word and
     /// kept. A product-role name (see [`Analyzer::role_name_len`]) comes as
     /// its first segment with [`Slot::BREAK`], and its other words are
-    /// skipped, exactly as the analyzer's masking pass drops them.
+    /// skipped, exactly as the analyzer's masking pass drops them; `role`
+    /// then gets the name's id in [`crate::text::ROLE_NAMES`] and its bytes.
     #[inline]
     pub(super) fn walk(
         &mut self,
@@ -165,6 +166,7 @@ impl ChunkCache {
         analyzer: &Analyzer,
         mut fill: impl FnMut(&str) -> Slot,
         mut f: impl FnMut(Segment, Slot),
+        mut role: impl FnMut(usize, u32, u32),
     ) {
         let li = lang.index();
         let mut pending = true;
@@ -195,6 +197,8 @@ impl ChunkCache {
                     if words > 0 {
                         skip = words - 1;
                         slot = Slot::BREAK;
+                        let id = analyzer.role_name_id(text, &window[..w], words);
+                        role(id, seg.start, window[words - 1].end);
                     }
                 }
                 f(seg, slot);
@@ -421,7 +425,14 @@ mod tests {
             let mut segments = Vec::new();
             // A slot that starts no role name, so that every segment comes.
             let fill = |_: &str| Slot::dropped(DropReason::TooShort);
-            cache.walk(text, got, &analyzer, fill, |seg, _| segments.push(seg));
+            cache.walk(
+                text,
+                got,
+                &analyzer,
+                fill,
+                |seg, _| segments.push(seg),
+                |_, _, _| {},
+            );
             assert_eq!(segments, expected, "{pass}: {text:?}");
             assert_eq!(got, lang, "{pass}: {text:?}");
         }

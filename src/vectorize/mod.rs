@@ -195,6 +195,9 @@ pub struct Scratch {
     counts: counts::Counts,
     /// Per feature id: [`NO_ENTRY`] between uses of [`Scratch::entry_index`].
     entries: Vec<u32>,
+    /// The title vectorizer's own working memory: sharing this one would
+    /// empty the body's chunk cache at every switch of vectorizer.
+    title: Option<Box<Scratch>>,
 }
 
 /// "Not in the vector" in [`Scratch::entry_index`].
@@ -204,6 +207,11 @@ impl Scratch {
     /// Empty working memory.
     pub fn new() -> Scratch {
         Scratch::default()
+    }
+
+    /// Working memory for a second vectorizer (the title's) used beside this one.
+    pub(crate) fn title(&mut self) -> &mut Scratch {
+        self.title.get_or_insert_with(Box::default)
     }
 
     /// Runs `f` with a map from feature id to the feature's entry in `x`
@@ -328,12 +336,17 @@ impl TfIdf {
         text: &str,
         mut f: impl FnMut(Occurrence),
     ) -> Lang {
-        self.visit(scratch, text, |feature, start, end| {
-            f(Occurrence {
-                feature,
-                span: start as usize..end as usize,
-            })
-        })
+        self.visit(
+            scratch,
+            text,
+            |feature, start, end| {
+                f(Occurrence {
+                    feature,
+                    span: start as usize..end as usize,
+                })
+            },
+            |_, _, _| {},
+        )
     }
 
     #[inline]
@@ -342,6 +355,7 @@ impl TfIdf {
         scratch: &mut Scratch,
         text: &str,
         mut emit: impl FnMut(u32, u32, u32),
+        role: impl FnMut(usize, u32, u32),
     ) -> Lang {
         if scratch.owner != self.id {
             // Slots are term ids of one vocabulary: another's are meaningless here.
@@ -361,32 +375,39 @@ impl TfIdf {
             }
             .with_role_start(self.analyzer.may_start_role_name(word))
         };
-        chunks.walk(text, lang, &self.analyzer, fill, |seg, slot| {
-            if seg.clause_start {
-                prev = None;
-            }
-            match slot.term() {
-                Some(term) => {
-                    // The bigram first: occurrences then come sorted by start, then end.
-                    if let (true, Some((p, pstart))) = (slot.ends_bigram(), prev) {
-                        if let Some(f) = self.vocab.bigram(p, term) {
-                            emit(f, pstart, seg.end);
+        chunks.walk(
+            text,
+            lang,
+            &self.analyzer,
+            fill,
+            |seg, slot| {
+                if seg.clause_start {
+                    prev = None;
+                }
+                match slot.term() {
+                    Some(term) => {
+                        // The bigram first: occurrences then come sorted by start, then end.
+                        if let (true, Some((p, pstart))) = (slot.ends_bigram(), prev) {
+                            if let Some(f) = self.vocab.bigram(p, term) {
+                                emit(f, pstart, seg.end);
+                            }
+                        }
+                        if let Some(f) = slot.unigram() {
+                            emit(f, seg.start, seg.end);
+                        }
+                        prev = (bigrams && slot.starts_bigram()).then_some((term, seg.start));
+                    }
+                    // A real term outside the vocabulary: no bigram can span it.
+                    None if slot.is_unknown() => prev = None,
+                    None => {
+                        if slot.breaks_bigrams() {
+                            prev = None;
                         }
                     }
-                    if let Some(f) = slot.unigram() {
-                        emit(f, seg.start, seg.end);
-                    }
-                    prev = (bigrams && slot.starts_bigram()).then_some((term, seg.start));
                 }
-                // A real term outside the vocabulary: no bigram can span it.
-                None if slot.is_unknown() => prev = None,
-                None => {
-                    if slot.breaks_bigrams() {
-                        prev = None;
-                    }
-                }
-            }
-        });
+            },
+            role,
+        );
         lang
     }
 
@@ -400,7 +421,7 @@ impl TfIdf {
 
     /// [`TfIdf::transform`] with caller-owned working memory.
     pub fn transform_with(&self, scratch: &mut Scratch, text: &str) -> SparseVec {
-        self.transform_inner(scratch, text, |_| {}).0
+        self.transform_inner(scratch, text, |_| {}, |_, _| {}).0
     }
 
     /// [`TfIdf::transform_with`] that also calls `f` for every occurrence, in
@@ -412,7 +433,22 @@ impl TfIdf {
         text: &str,
         f: impl FnMut(Occurrence),
     ) -> (SparseVec, Lang) {
-        self.transform_inner(scratch, text, f)
+        let (v, lang, _) = self.transform_inner(scratch, text, f, |_, _| {});
+        (v, lang)
+    }
+
+    /// [`TfIdf::transform_with_occurrences`] that also calls `role` with
+    /// every product-role name the text mentions — masked, so absent from the
+    /// vector — as its index in [`crate::text::ROLE_NAMES`] and its bytes,
+    /// and returns the norm the vector was divided by.
+    pub(crate) fn transform_with_role_names(
+        &self,
+        scratch: &mut Scratch,
+        text: &str,
+        f: impl FnMut(Occurrence),
+        role: impl FnMut(usize, Range<usize>),
+    ) -> (SparseVec, Lang, f32) {
+        self.transform_inner(scratch, text, f, role)
     }
 
     fn transform_inner(
@@ -420,16 +456,22 @@ impl TfIdf {
         scratch: &mut Scratch,
         text: &str,
         mut f: impl FnMut(Occurrence),
-    ) -> (SparseVec, Lang) {
+        mut role: impl FnMut(usize, Range<usize>),
+    ) -> (SparseVec, Lang, f32) {
         let mut counts = std::mem::take(&mut scratch.counts);
         counts.start(self.n_features());
-        let lang = self.visit(scratch, text, |feature, start, end| {
-            counts.add(feature);
-            f(Occurrence {
-                feature,
-                span: start as usize..end as usize,
-            });
-        });
+        let lang = self.visit(
+            scratch,
+            text,
+            |feature, start, end| {
+                counts.add(feature);
+                f(Occurrence {
+                    feature,
+                    span: start as usize..end as usize,
+                });
+            },
+            |id, start, end| role(id, start as usize..end as usize),
+        );
         let sublinear = self.params.sublinear_tf;
         let idf = &self.vocab.idf;
         let mut v = counts.finish(|feature, n| {
@@ -437,8 +479,8 @@ impl TfIdf {
             tf * idf[feature as usize]
         });
         scratch.counts = counts;
-        v.l2_normalize();
-        (v, lang)
+        let norm = v.l2_normalize();
+        (v, lang, norm)
     }
 
     /// Transforms every text on all cores; the result is in input order and

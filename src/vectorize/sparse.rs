@@ -43,13 +43,15 @@ impl SparseVec {
     }
 
     /// Scales to unit norm; an empty (or all-zero) vector stays as it is.
-    pub(crate) fn l2_normalize(&mut self) {
+    /// Divides by the L2 norm (when not zero), and returns that norm.
+    pub(crate) fn l2_normalize(&mut self) -> f32 {
         let norm = self.norm();
         if norm > 0.0 {
             for v in &mut self.values {
                 *v /= norm;
             }
         }
+        norm
     }
 }
 
