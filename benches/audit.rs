@@ -32,13 +32,13 @@ fn bench(c: &mut Criterion) {
         // Warm the chunk cache as a long audit would.
         let mut scratch = Scratch::new();
         for record in JsonlRecords::new(&input[..], Fields::default()) {
-            audit_record(&model, &mut scratch, record, 0);
+            audit_record(&model, &mut scratch, record, 0, 0.0);
         }
         b.iter(|| {
             let mut out = Vec::with_capacity(input.len());
             let mut summary = Summary::default();
             for record in JsonlRecords::new(&input[..], Fields::default()) {
-                let (line, _, company) = audit_record(&model, &mut scratch, record, 0);
+                let (line, _, company) = audit_record(&model, &mut scratch, record, 0, 0.0);
                 summary.add(&line, company.as_deref());
                 line.write_json(&mut out);
                 out.push(b'\n');

@@ -9,10 +9,11 @@ use rolecheck::Model;
 
 mod common;
 
-fn postings() -> Vec<String> {
+/// (title, body) of every corpus posting.
+fn postings() -> Vec<(String, String)> {
     common::corpus_postings()
         .into_iter()
-        .map(|p| p.text)
+        .map(|p| (p.title, p.text))
         .collect()
 }
 
@@ -33,7 +34,7 @@ fn bench(c: &mut Criterion) {
 
     let model = Model::shipped().expect("the shipped model loads");
     let docs = postings();
-    let total: usize = docs.iter().map(String::len).sum();
+    let total: usize = docs.iter().map(|(t, d)| t.len() + d.len()).sum();
     let n = docs.len();
     let mut g = c.benchmark_group("classify");
     g.throughput(Throughput::Bytes(total as u64));
@@ -44,7 +45,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let evidence: usize = docs
                     .iter()
-                    .map(|d| model.classify_with(&mut scratch, d).evidence.len())
+                    .map(|(t, d)| model.classify_with(&mut scratch, t, d).evidence.len())
                     .sum();
                 assert!(evidence > 0);
                 evidence

@@ -108,7 +108,7 @@ fn classify_reads_duties_not_the_title_and_highlights_them() {
     assert_eq!(lines.next(), Some("Product Manager (H/F)"));
     let banner = lines.next().unwrap();
     assert!(
-        banner.starts_with("⚑ Titled Product Manager — reads as a backlog manager, score 0."),
+        banner.starts_with("⚑ Titled Product Manager — reads as a backlog manager, score "),
         "{out}"
     );
     assert!(
@@ -116,10 +116,19 @@ fn classify_reads_duties_not_the_title_and_highlights_them() {
         "{out}"
     );
     assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("duties alone: Product Owner (po) "),
+        "{out}"
+    );
+    // The title's words count for the role, shown apart from the body's.
+    assert!(out.contains("title:product manag"), "{out}");
+    assert!(
         out.contains("PM duties never mentioned: discovery / user research"),
         "{out}"
     );
-    assert!(out.contains("**backlog**"), "{out}");
+    assert!(out.contains("**recette**"), "{out}");
     assert!(!out.contains("\x1b["), "no colour when asked for none");
     let coloured = rolecheck(&["classify", "--color", "always", BACKLOG_JOB], None);
     assert!(stdout(&coloured).contains("\x1b[1;32mbacklog\x1b[0m"));
@@ -291,7 +300,9 @@ fn train_then_eval_a_small_corpus() {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let scores: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
-    assert!(scores["macro_f1"].as_f64().unwrap() > 0.5);
+    assert!(scores["role"]["macro_f1"].as_f64().unwrap() > 0.5);
+    assert!(scores["duty"]["macro_f1"].as_f64().unwrap() > 0.5);
+    assert!(scores["ece"].as_f64().unwrap() < 0.5);
     assert!(String::from_utf8_lossy(&o.stderr).contains("not held-out"));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -68,3 +68,68 @@ fn language_detection_agrees_with_the_labels() {
         "language detection disagrees with the label on more than 1% of postings: {wrong:?}"
     );
 }
+
+fn dev() -> Corpus {
+    Corpus::read(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/dev.jsonl"))
+        .expect("the dev set parses")
+}
+
+#[test]
+fn dev_set_has_what_the_model_report_relies_on() {
+    let dev = dev();
+    let rules = CorpusRules {
+        min_per_label: Role::ALL.iter().map(|&r| (r, 30)).collect(),
+        min_backlog_managers: 10,
+        min_pm_mentioning_backlog: 0,
+        min_lang_share: vec![(rolecheck::Lang::Fr, 0.4), (rolecheck::Lang::En, 0.25)],
+        require_lang: true,
+        words: (25, 900),
+        max_jaccard: 0.5,
+        no_shared_paragraphs: true,
+    };
+    if let Err(e) = dev.check(&rules) {
+        panic!("corpus/dev.jsonl: {e}");
+    }
+    let pm_titled = dev
+        .postings
+        .iter()
+        .filter(|p| rolecheck::title::claimed_role(&p.title).is_some_and(Role::is_pm_family))
+        .count();
+    assert!(pm_titled >= 30, "{pm_titled} PM-titled dev postings");
+}
+
+/// The lowercased words of a text.
+fn words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+#[test]
+fn no_dev_text_shares_a_twelve_word_run_with_the_corpus() {
+    const RUN: usize = 12;
+    let mut seen = std::collections::HashSet::new();
+    for p in &shipped().postings {
+        for w in words(&p.text).windows(RUN) {
+            seen.insert(w.join(" "));
+        }
+    }
+    let corpus_ids: std::collections::HashSet<String> =
+        shipped().postings.into_iter().map(|p| p.id).collect();
+    let mut shared = Vec::new();
+    for p in &dev().postings {
+        assert!(!corpus_ids.contains(&p.id), "{} is also a corpus id", p.id);
+        if let Some(w) = words(&p.text)
+            .windows(RUN)
+            .map(|w| w.join(" "))
+            .find(|run| seen.contains(run))
+        {
+            shared.push(format!("{}: “{w}”", p.id));
+        }
+    }
+    assert!(
+        shared.is_empty(),
+        "dev texts sharing a 12-word run with the corpus: {shared:#?}"
+    );
+}

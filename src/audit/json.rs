@@ -35,6 +35,8 @@ fn verdict(out: &mut Vec<u8>, v: &VerdictLine) {
     string(out, v.role.id());
     out.extend_from_slice(b",\"confidence\":");
     number(out, v.confidence);
+    out.extend_from_slice(b",\"unsure\":");
+    boolean(out, v.unsure);
     out.extend_from_slice(b",\"probabilities\":{");
     for (k, (role, p)) in v.probabilities.iter().enumerate() {
         if k > 0 {
@@ -44,7 +46,11 @@ fn verdict(out: &mut Vec<u8>, v: &VerdictLine) {
         out.push(b':');
         number(out, p);
     }
-    out.extend_from_slice(b"},\"claimed_role\":");
+    out.extend_from_slice(b"},\"duty_role\":");
+    string(out, v.duty_role.id());
+    out.extend_from_slice(b",\"duty_confidence\":");
+    number(out, v.duty_confidence);
+    out.extend_from_slice(b",\"claimed_role\":");
     optional_string(out, v.claimed_role.map(|r| r.id()));
     out.extend_from_slice(b",\"backlog_manager\":");
     boolean(out, v.backlog_manager);
@@ -199,7 +205,7 @@ mod tests {
         let mut scratch = Scratch::new();
         let (mut verdicts, mut errors) = (0, 0);
         for record in JsonlRecords::new(&dump[..], Fields::default()) {
-            let (line, _, _) = audit_record(&model, &mut scratch, record, 0);
+            let (line, _, _) = audit_record(&model, &mut scratch, record, 0, 0.0);
             let mut ours = Vec::new();
             line.write_json(&mut ours);
             assert_eq!(

@@ -37,12 +37,19 @@ pub struct VerdictLine {
     pub id: Option<String>,
     /// Its title.
     pub title: String,
-    /// The role its duties describe.
+    /// The role the posting is, from all its words (`po` for a flagged
+    /// backlog manager).
     pub role: Role,
-    /// The probability of that role.
+    /// The probability of that role (the flag's score for a backlog manager).
     pub confidence: f32,
+    /// The confidence is under the `min_confidence` asked for.
+    pub unsure: bool,
     /// Every role's probability.
     pub probabilities: BTreeMap<&'static str, f32>,
+    /// The role the duties alone describe (role names masked).
+    pub duty_role: Role,
+    /// The probability of that role in the duty reading.
+    pub duty_confidence: f32,
     /// The role its title claims.
     pub claimed_role: Option<Role>,
     /// Titled as a PM, reads as a backlog manager.
@@ -96,6 +103,7 @@ pub fn audit_record(
     scratch: &mut Scratch,
     record: Record,
     line_offset: usize,
+    min_confidence: f32,
 ) -> (AuditLine, Option<Flagged>, Option<String>) {
     let line = record.line + line_offset;
     let posting = match record.posting {
@@ -132,7 +140,10 @@ pub fn audit_record(
         title: posting.title,
         role: c.role,
         confidence: c.confidence,
+        unsure: c.confidence < min_confidence,
         probabilities,
+        duty_role: c.duty.role,
+        duty_confidence: c.duty.confidence,
         claimed_role: v.claimed_role,
         backlog_manager: v.backlog_manager,
         score: v.score,
@@ -159,6 +170,8 @@ pub struct Summary {
     pub flagged: usize,
     /// Title mismatches.
     pub mismatches: usize,
+    /// Verdicts under the confidence asked for.
+    pub unsure: usize,
     /// Records that could not be read.
     pub errors: usize,
     /// Per company: (postings, flagged).
@@ -175,6 +188,7 @@ impl Summary {
                 self.per_role[v.role.index()] += 1;
                 self.flagged += usize::from(v.backlog_manager);
                 self.mismatches += usize::from(v.title_mismatch);
+                self.unsure += usize::from(v.unsure);
                 if let Some(c) = company {
                     let e = self.companies.entry(c.to_string()).or_default();
                     e.0 += 1;
@@ -212,7 +226,7 @@ mod tests {
                     {\"id\": 3, \"title\": \"PMM\", \"description\": \"Positioning, messaging and launches.\"}\n";
         let mut summary = Summary::default();
         for record in JsonlRecords::new(dump.as_bytes(), Fields::default()) {
-            let (line, _, company) = audit_record(&model, &mut Scratch::new(), record, 10);
+            let (line, _, company) = audit_record(&model, &mut Scratch::new(), record, 10, 0.0);
             summary.add(&line, company.as_deref());
         }
         assert_eq!(summary.records, 3);
@@ -246,7 +260,7 @@ mod tests {
         let records: Vec<_> = JsonlRecords::new(&b"\n\nbad\n"[..], Fields::default()).collect();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].line, 3, "blank lines count");
-        let (line, _, _) = audit_record(&model, &mut Scratch::new(), records[0].clone(), 100);
+        let (line, _, _) = audit_record(&model, &mut Scratch::new(), records[0].clone(), 100, 0.0);
         assert!(matches!(
             line,
             AuditLine::Error(ErrorLine { line: 103, .. })

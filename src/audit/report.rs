@@ -34,17 +34,18 @@ pub fn render_report(
         h,
         "<div class=\"totals\"><div><b>{}</b>records read</div><div><b>{}</b>verdicts</div>\
          <div><b>{}</b>backlog managers flagged</div><div><b>{:.1}%</b>flag rate</div>\
-         <div><b>{}</b>title mismatches</div><div><b>{}</b>unreadable records</div>\
+         <div><b>{}</b>title mismatches</div><div><b>{}</b>unsure verdicts</div><div><b>{}</b>unreadable records</div>\
          <div><b>{:.1}s</b>elapsed</div></div>",
         summary.records,
         summary.verdicts(),
         summary.flagged,
         summary.flag_rate() * 100.0,
         summary.mismatches,
+        summary.unsure,
         summary.errors,
         elapsed_secs
     );
-    h.push_str("<h2>Roles the duties describe</h2>");
+    h.push_str("<h2>Roles</h2>");
     h.push_str(&role_chart(summary));
     if !summary.companies.is_empty() {
         let mut companies: Vec<(&String, &(usize, usize))> =

@@ -58,6 +58,10 @@ pub struct AuditArgs {
     /// concatenated shard outputs number lines as one run would.
     #[arg(long, default_value_t = 0, value_name = "N")]
     line_offset: usize,
+    /// Mark verdicts whose confidence is under P as unsure (0 to 1); they
+    /// keep their role and are counted apart in the summary.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::probability)]
+    min_confidence: f32,
     /// A model file to use instead of the shipped one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -89,10 +93,11 @@ fn judge(
     scratch: &mut rolecheck::vectorize::Scratch,
     record: Record,
     line_offset: usize,
+    min_confidence: f32,
 ) -> (AuditLine, Option<audit::Flagged>, Option<String>) {
     let (line, id) = (record.line + line_offset, record.id.clone());
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        audit::audit_record(model, scratch, record, line_offset)
+        audit::audit_record(model, scratch, record, line_offset, min_confidence)
     }))
     .unwrap_or_else(|panic| {
         let what = panic
@@ -293,7 +298,13 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                     };
                     let (line, flag, company) =
                         rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
-                            judge(&model, scratch, record, args.line_offset)
+                            judge(
+                                &model,
+                                scratch,
+                                record,
+                                args.line_offset,
+                                args.min_confidence,
+                            )
                         });
                     let json = jsonl_out.then(|| json_line(&line));
                     (line, json, flag, company)
@@ -371,6 +382,9 @@ fn print_summary(s: &Summary, bytes: u64, secs: f64, report: Option<&std::path::
         s.flag_rate() * 100.0,
         s.mismatches
     );
+    if s.unsure > 0 {
+        let _ = writeln!(e, "  unsure (under the confidence asked for): {}", s.unsure);
+    }
     let _ = writeln!(
         e,
         "  {:.1} MB in {secs:.2}s: {:.1} MB/s, {:.0} postings/s",

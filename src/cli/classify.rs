@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use rolecheck::detect::Side;
-use rolecheck::model::Evidence;
+use rolecheck::model::{Evidence, Field};
 use rolecheck::Verdict;
 use serde::Serialize;
 
@@ -26,9 +26,14 @@ pub struct ClassifyArgs {
     /// The posting's body, a file holding it, or - for standard input.
     #[arg(value_name = "TEXT | FILE | -")]
     input: Option<String>,
-    /// The posting's title, shown with the verdict (the role is read from the duties in the body).
+    /// The posting's title: its words count towards the role (as title
+    /// words, apart from the body's), and a Product Manager title is checked
+    /// against the duties for a backlog manager.
     #[arg(long, value_name = "TITLE")]
     title: Option<String>,
+    /// Mark the verdict unsure when its confidence is under P (0 to 1).
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::probability)]
+    min_confidence: f32,
     /// Print the whole verdict as JSON: probabilities, scores, every term's contribution and spans.
     #[arg(long)]
     json: bool,
@@ -48,17 +53,20 @@ struct JsonVerdict<'a> {
     title: Option<&'a str>,
     #[serde(flatten)]
     verdict: &'a Verdict,
+    unsure: bool,
 }
 
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let text = super::read_text_arg(args.input.as_deref())?;
     let model = super::load_model(args.model.as_deref())?;
     let verdict = model.check(args.title.as_deref().unwrap_or(""), &text);
+    let unsure = verdict.classification.confidence < args.min_confidence;
     let mut out = std::io::stdout().lock();
     if args.json {
         let json = JsonVerdict {
             title: args.title.as_deref(),
             verdict: &verdict,
+            unsure,
         };
         serde_json::to_writer(&mut out, &json)?;
         writeln!(out)?;
@@ -76,8 +84,11 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
             args.title.as_deref(),
             &text,
             &verdict,
-            args.top,
-            color,
+            Human {
+                top: args.top,
+                color,
+                unsure,
+            },
         )?;
     }
     out.flush()?;
@@ -89,14 +100,21 @@ const FOR: &str = "\x1b[1;32m";
 const AGAINST: &str = "\x1b[2;31m";
 const RESET: &str = "\x1b[0m";
 
+/// How to print a verdict for people.
+struct Human {
+    top: usize,
+    color: bool,
+    unsure: bool,
+}
+
 fn write_human(
     out: &mut impl Write,
     title: Option<&str>,
     text: &str,
     verdict: &Verdict,
-    top: usize,
-    color: bool,
+    how: Human,
 ) -> std::io::Result<()> {
+    let Human { top, color, unsure } = how;
     let v = &verdict.classification;
     let (b, r) = if color { (BOLD, RESET) } else { ("", "") };
     if let Some(t) = title {
@@ -118,20 +136,28 @@ fn write_human(
         writeln!(
             out,
             "⚑ Titled {claimed} — the duties read as {} ({})",
-            v.role.name(),
-            v.role
+            v.duty.role.name(),
+            v.duty.role
         )?;
     }
     writeln!(
         out,
-        "{b}{} ({}){r} {:.0}%   runner-up: {} ({}) {:.0}%   language: {}",
+        "{b}{} ({}){r} {:.0}%{}   runner-up: {} ({}) {:.0}%   language: {}",
         v.role.name(),
         v.role,
         v.confidence * 100.0,
+        if unsure { " (unsure)" } else { "" },
         v.runner_up.role.name(),
         v.runner_up.role,
         v.runner_up.probability * 100.0,
         v.lang
+    )?;
+    writeln!(
+        out,
+        "duties alone: {} ({}) {:.0}%",
+        v.duty.role.name(),
+        v.duty.role,
+        v.duty.confidence * 100.0
     )?;
     let (role, other) = (v.role, v.runner_up.role);
     let pro: Vec<&Evidence> = v
@@ -157,7 +183,14 @@ fn write_human(
     let list = |items: &[&Evidence]| {
         items
             .iter()
-            .map(|e| format!("{} {:+.2}", e.term, e.push(role, other)))
+            .map(|e| {
+                let term = match e.field {
+                    Field::Text => e.term.clone(),
+                    Field::RoleName => format!("“{}”", e.term),
+                    Field::Title => format!("title:{}", e.term),
+                };
+                format!("{term} {:+.2}", e.push(role, other))
+            })
             .collect::<Vec<_>>()
             .join(" · ")
     };
@@ -203,7 +236,8 @@ fn write_highlighted(
     // (start, end, is_pro), merged where they overlap; "for" wins over "against".
     let mut marks: Vec<(usize, usize, bool)> = Vec::new();
     for (items, is_pro) in [(pro, true), (con, false)] {
-        for e in items {
+        // A title term's spans are in the title, not in this text.
+        for e in items.iter().filter(|e| e.field != Field::Title) {
             marks.extend(e.spans.iter().map(|s| (s.start, s.end, is_pro)));
         }
     }

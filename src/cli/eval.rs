@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use rolecheck::corpus::{Corpus, CorpusRules};
-use rolecheck::model::Confusion;
+use rolecheck::model::evaluate::evaluate;
 
 /// Arguments of `rolecheck eval`.
 #[derive(Debug, clap::Args)]
@@ -16,6 +16,13 @@ pub struct EvalArgs {
     /// A model file to use instead of the shipped one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
+    /// Withhold the titles: judge each posting by its body alone (the
+    /// backlog-manager flag, which needs the title's claim, is then not scored).
+    #[arg(long)]
+    no_title: bool,
+    /// Count verdicts whose confidence is under P as unsure.
+    #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::probability)]
+    min_confidence: f32,
     /// Print the scores as JSON instead of Markdown tables.
     #[arg(long)]
     json: bool,
@@ -36,17 +43,16 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
             args.file.display()
         );
     }
-    let texts: Vec<&str> = corpus.postings.iter().map(|p| p.text.as_str()).collect();
-    let predicted = model.predict_batch(&texts);
-    let mut confusion = Confusion::default();
-    for (p, pred) in corpus.postings.iter().zip(&predicted) {
-        confusion.add(p.label, *pred);
-    }
-    let scores = confusion.scores();
+    let evaluation = evaluate(
+        &model,
+        &corpus.postings,
+        !args.no_title,
+        args.min_confidence,
+    );
     if args.json {
-        println!("{}", serde_json::to_string(&scores)?);
+        println!("{}", serde_json::to_string(&evaluation)?);
     } else {
-        println!("{}", scores.to_markdown());
+        println!("{}", evaluation.to_markdown());
     }
     Ok(ExitCode::SUCCESS)
 }

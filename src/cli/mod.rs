@@ -138,3 +138,16 @@ pub fn load_model(path: Option<&Path>) -> anyhow::Result<rolecheck::Model> {
         None => Ok(rolecheck::Model::shipped()?),
     }
 }
+
+/// Parses a probability flag: a number from 0 to 1.
+pub fn probability(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        Ok(p) => Err(format!(
+            "{p} is not a probability; give a number from 0 to 1"
+        )),
+        Err(_) => Err(format!(
+            "`{s}` is not a number; give a probability from 0 to 1"
+        )),
+    }
+}

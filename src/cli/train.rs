@@ -68,9 +68,12 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let markdown = format!(
         "# Training report\n\n\
          Produced by:\n\n```sh\nrolecheck train --corpus {corpus} -o {out} --folds {folds} --seed {seed}\n```\n\n\
-         The model file stores the role list, the analyzer and vectorizer settings, the vocabulary \
-         ({features} features), idf, coefficients and intercepts (f32), and this run's metadata: \
-         corpus SHA-256 `{sha}` ({n} postings), chosen settings, cross-validated scores, rolecheck {version}.\n\n\
+         The model file stores the role list, the analyzer and vectorizer settings of the body \
+         ({features} features, role names masked) and of the title ({title_features} features, role names kept), \
+         their idf, the two heads' coefficients and intercepts (f32: the role head over the body, \
+         {role_names} role names and the title; the duty head over the body alone), the temperatures and the \
+         flag's threshold, and this run's metadata: corpus SHA-256 `{sha}` ({n} postings), chosen settings, \
+         cross-validated scores, rolecheck {version}.\n\n\
          Chosen settings: {chosen}; vectorizer min_df {min_df}, max_df {max_df}, max_features {max_features:?}, \
          bigrams {bigrams}, sublinear tf {sublinear}, role names masked {masked}; \
          solver iterations {iters}; {folds} outer folds × {inner} inner folds, seed {seed}.\n\n\
@@ -80,6 +83,8 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         folds = args.folds,
         seed = args.seed,
         features = model.tfidf().n_features(),
+        title_features = model.titles().n_features(),
+        role_names = rolecheck::model::N_ROLE_NAMES,
         sha = info.corpus_sha256,
         n = info.corpus_postings,
         version = info.crate_version,

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Classification, Evidence, N_ROLES};
+use crate::model::{Classification, N_ROLES};
 use crate::title::claimed_role;
 use crate::vectorize::{Scratch, NO_ENTRY};
 use crate::{Analyzer, Model, Role};
@@ -32,8 +32,9 @@ pub struct DetectorInfo {
 }
 
 /// Thresholds tried, from lenient to strict.
-const THRESHOLDS: [f32; 15] = [
-    0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9,
+const THRESHOLDS: [f32; 18] = [
+    0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.98,
+    0.99,
 ];
 
 /// F-beta with β = 0.5: precision counts four times as much as recall, since
@@ -383,17 +384,6 @@ fn sentence_around(text: &str, span: &Range<usize>) -> String {
     text[start..end].trim().to_string()
 }
 
-/// Each occurrence's push from per-term evidence: the term's `po`
-/// contribution minus the claimed PM role's, split evenly over its occurrences.
-fn pieces_from_evidence(evidence: &[Evidence], po: usize, pm: usize) -> Vec<(Range<usize>, f32)> {
-    let mut pieces = Vec::new();
-    for e in evidence.iter().filter(|e| !e.spans.is_empty()) {
-        let push = (e.contributions[po] - e.contributions[pm]) / e.spans.len() as f32;
-        pieces.extend(e.spans.iter().map(|s| (s.clone(), push)));
-    }
-    pieces
-}
-
 /// The same pushes straight from the vector and the occurrences (in text
 /// order), without building per-term evidence: the batch audit's path.
 fn pieces_from_occurrences(
@@ -407,7 +397,8 @@ fn pieces_from_occurrences(
     // How many occurrences each entry of `x` has (`entries` maps a feature
     // to its entry): a feature's push is shared equally among its
     // occurrences. Spans stay in text order, as the phrases need them.
-    let entry = |f: u32| Some(entries[f as usize]).filter(|&k| k != NO_ENTRY);
+    // Role names (ids past the body's features) are not in the duty vector.
+    let entry = |f: u32| entries.get(f as usize).copied().filter(|&k| k != NO_ENTRY);
     let mut push = vec![0f32; x.len()];
     for &(f, _) in spans {
         if let Some(k) = entry(f) {
@@ -415,7 +406,7 @@ fn pieces_from_occurrences(
         }
     }
     for ((p, &f), &w) in push.iter_mut().zip(&x.indices).zip(&x.values) {
-        let coef = model.linear().coef_of(f);
+        let coef = model.duty_head().coef_of(f);
         // `*p` counts the feature's occurrences here, at least one.
         *p = w * (coef[po] - coef[pm]) / *p;
     }
@@ -504,8 +495,19 @@ fn phrases(text: &str, mut pieces: Vec<(Range<usize>, f32)>, limit: usize) -> Ve
         .collect()
 }
 
+/// The flag's score: the probability that the duties are a Product Owner's
+/// rather than those of the role the title claims, from the duty head's
+/// scores alone — the question is "PO duties or PM duties?", not "which of
+/// seven roles?", so duties that lean elsewhere but are PO-like against the
+/// claim still score high.
+pub(crate) fn flag_score(duty_scores: &[f32; N_ROLES], claim: Role, temperature: f32) -> f32 {
+    let margin = (duty_scores[Role::Po.index()] - duty_scores[claim.index()]) / temperature;
+    1.0 / (1.0 + (-margin).exp())
+}
+
 impl Model {
-    /// Classifies a posting's body and sets it against what its title claims.
+    /// Classifies a posting and sets the role its title claims against what
+    /// its duties describe.
     pub fn check(&self, title: &str, text: &str) -> Verdict {
         self.check_with(&mut Scratch::new(), title, text, Depth::Full)
     }
@@ -526,40 +528,33 @@ impl Model {
         let claimed = claimed_role(title);
         let pm_side = claimed.filter(|c| c.is_pm_family()).unwrap_or(Role::Pm);
         let (po, pm) = (Role::Po.index(), pm_side.index());
-        let (classification, pieces) = match depth {
-            Depth::Full => {
-                let c = self.classify_with(scratch, text);
-                let pieces = pieces_from_evidence(&c.evidence, po, pm);
-                (c, pieces)
-            }
-            Depth::Flag { .. } => {
-                let (c, x, spans) = self.classify_parts(scratch, text);
-                let pieces = scratch.entry_index(self.tfidf().n_features(), &x, |entries| {
-                    pieces_from_occurrences(self, &x, &spans, entries, po, pm)
-                });
-                (c, pieces)
-            }
-        };
+        let (mut classification, v) = self.read(scratch, title, text);
+        let pieces = scratch.entry_index(self.tfidf().n_features(), &v.duty, |entries| {
+            pieces_from_occurrences(self, &v.duty, &v.body_spans, entries, po, pm)
+        });
         let threshold = self
             .info()
             .detector
             .as_ref()
             .map_or(DEFAULT_THRESHOLD, |d| d.threshold);
-        let probability = |r: Role| {
-            classification
-                .probabilities
-                .iter()
-                .find(|p| p.role == r)
-                .map_or(0.0, |p| p.probability)
-        };
-        let score = probability(Role::Po);
+        let temperature = self.info().calibration.duty_temperature;
+        let score = flag_score(&classification.duty.scores, pm_side, temperature);
         let claims_pm = claimed.is_some_and(Role::is_pm_family);
-        let backlog_manager = claims_pm && classification.role == Role::Po && score >= threshold;
+        let backlog_manager = claims_pm && score >= threshold;
+        if depth == Depth::Full {
+            self.explain(&mut classification, &v);
+        }
+        if backlog_manager {
+            // Its duties are a PO's, whatever its title: so is its role.
+            classification.role = Role::Po;
+            classification.confidence = score;
+        }
+        let duty = &classification.duty;
         let title_mismatch = !backlog_manager
             && claimed.is_some_and(|c| {
-                c != classification.role
-                    && !(c.is_pm_family() && classification.role.is_pm_family())
-                    && classification.confidence >= MISMATCH_CONFIDENCE
+                c != duty.role
+                    && !(c.is_pm_family() && duty.role.is_pm_family())
+                    && duty.confidence >= MISMATCH_CONFIDENCE
             });
         let limit = match depth {
             Depth::Full => MAX_PHRASES,
@@ -581,7 +576,6 @@ impl Model {
                     .collect()
             }
         };
-        debug_assert_eq!(classification.scores.len(), N_ROLES);
         Verdict {
             claimed_role: claimed,
             classification,

@@ -98,12 +98,16 @@ fn phrase_weights_add_up_to_the_terms_push() {
     let m = model();
     let v = m.check("Product Manager", BACKLOG);
     let (po, pm) = (Role::Po.index(), Role::Pm.index());
-    let terms: f32 = v
-        .classification
-        .evidence
+    // Phrases come from the duty reading: each duty term's weight times
+    // the duty head's coefficients.
+    let terms: f32 = m
+        .tfidf()
+        .transform(BACKLOG)
         .iter()
-        .filter(|e| !e.spans.is_empty())
-        .map(|e| e.contributions[po] - e.contributions[pm])
+        .map(|(f, w)| {
+            let c = m.duty_head().coef_of(f);
+            w * (c[po] - c[pm])
+        })
         .filter(|p| p.abs() >= 1e-4)
         .sum();
     assert!(

@@ -8,10 +8,13 @@
 //! 20      4     CRC-32 of the payload (u32 LE)
 //! 24      …     payload:
 //!                 header length (u32 LE), header (JSON: roles, analyzer and
-//!                 vectorizer settings, feature names, metadata),
-//!                 idf (f32 LE × features),
-//!                 coefficients (f32 LE × features × 7, feature-major),
-//!                 intercepts (f32 LE × 7)
+//!                 vectorizer settings and feature names of the body and of
+//!                 the title, metadata and calibration),
+//!                 body idf (f32 LE × body features),
+//!                 title idf (f32 LE × title features),
+//!                 role head: coefficients (f32 LE × (body features + role
+//!                   names + title features) × 7, feature-major), intercepts (f32 LE × 7),
+//!                 duty head: coefficients (f32 LE × body features × 7), intercepts (f32 LE × 7)
 //! ```
 //!
 //! Weights are raw little-endian floats, so loading is a copy, not a parse;
@@ -19,12 +22,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{LinearModel, Model, ModelInfo, N_ROLES};
+use super::{LinearModel, Model, ModelInfo, N_ROLES, N_ROLE_NAMES};
 use crate::{Error, Result, Role, TfIdf, TfIdfParams};
 
 const MAGIC: &[u8; 8] = b"RCHKMODL";
 /// The version of the format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 const PREAMBLE: usize = 24;
 
 #[derive(Serialize, Deserialize)]
@@ -33,6 +36,9 @@ struct Header {
     tfidf: TfIdfParams,
     n_docs: usize,
     features: Vec<String>,
+    titles: TfIdfParams,
+    title_docs: usize,
+    title_features: Vec<String>,
     info: ModelInfo,
 }
 
@@ -65,22 +71,28 @@ impl Model {
             tfidf: self.tfidf.params().clone(),
             n_docs: self.tfidf.n_docs(),
             features: self.tfidf.feature_names(),
+            titles: self.titles.params().clone(),
+            title_docs: self.titles.n_docs(),
+            title_features: self.titles.feature_names(),
             info: self.info.clone(),
         };
         let json = serde_json::to_vec(&header)
             .expect("the header serialises: plain data with string keys");
-        let mut payload = Vec::with_capacity(
-            4 + json.len() + 4 * (self.linear.coef().len() + 2 * self.tfidf.n_features()),
-        );
+        let heads = [&self.role, &self.duty];
+        let floats = self.tfidf.n_features()
+            + self.titles.n_features()
+            + heads
+                .iter()
+                .map(|h| h.coef().len() + N_ROLES)
+                .sum::<usize>();
+        let mut payload = Vec::with_capacity(4 + json.len() + 4 * floats);
         payload.extend_from_slice(&(json.len() as u32).to_le_bytes());
         payload.extend_from_slice(&json);
-        for v in self
-            .tfidf
-            .idf()
+        let idf = self.tfidf.idf().iter().chain(self.titles.idf());
+        let weights = heads
             .iter()
-            .chain(self.linear.coef())
-            .chain(self.linear.intercept())
-        {
+            .flat_map(|h| h.coef().iter().chain(h.intercept()));
+        for v in idf.chain(weights) {
             payload.extend_from_slice(&v.to_le_bytes());
         }
         let mut out = Vec::with_capacity(PREAMBLE + payload.len());
@@ -156,20 +168,32 @@ impl Model {
                 Role::ALL.map(|r| r.id())
             )));
         }
-        let n = header.features.len();
+        let (n, nt) = (header.features.len(), header.title_features.len());
         let mut pos = header_end;
         let idf = read_f32s(payload, &mut pos, n, "idf")?;
-        let coef = read_f32s(payload, &mut pos, n * N_ROLES, "coefficients")?;
-        let intercept = read_f32s(payload, &mut pos, N_ROLES, "intercepts")?;
+        let title_idf = read_f32s(payload, &mut pos, nt, "title idf")?;
+        let mut head = |name: &str, features: usize| -> Result<LinearModel> {
+            let coef = read_f32s(payload, &mut pos, features * N_ROLES, name)?;
+            let intercept = read_f32s(payload, &mut pos, N_ROLES, name)?;
+            let mut b = [0.0f32; N_ROLES];
+            b.copy_from_slice(&intercept);
+            LinearModel::new(features, coef, b).map_err(|e| bad(format!("{name}: {e}")))
+        };
+        let role = head("role head", n + N_ROLE_NAMES + nt)?;
+        let duty = head("duty head", n)?;
         if pos != payload.len() {
             return Err(bad("payload longer than its header announces"));
         }
-        let mut b = [0.0f32; N_ROLES];
-        b.copy_from_slice(&intercept);
         let tfidf = TfIdf::from_parts(header.tfidf, header.n_docs, header.features, idf)
             .map_err(|e| bad(format!("vectorizer: {e}")))?;
-        let linear = LinearModel::new(n, coef, b).map_err(|e| bad(e.to_string()))?;
-        Model::new(tfidf, linear, header.info)
+        let titles = TfIdf::from_parts(
+            header.titles,
+            header.title_docs,
+            header.title_features,
+            title_idf,
+        )
+        .map_err(|e| bad(format!("title vectorizer: {e}")))?;
+        Model::new(tfidf, titles, role, duty, header.info)
     }
 
     /// Reads a model file.

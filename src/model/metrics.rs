@@ -55,6 +55,23 @@ impl Confusion {
         }
     }
 
+    /// The share of postings of the six product roles predicted `other`:
+    /// the product roles the model failed to recognise at all.
+    pub fn product_as_other(&self) -> f64 {
+        let other = Role::Other.index();
+        let (mut lost, mut all) = (0u32, 0u32);
+        for role in Role::ALL.iter().filter(|r| **r != Role::Other) {
+            let row = &self.counts[role.index()];
+            lost += row[other];
+            all += row.iter().sum::<u32>();
+        }
+        if all == 0 {
+            0.0
+        } else {
+            f64::from(lost) / f64::from(all)
+        }
+    }
+
     /// Number of postings counted.
     pub fn total(&self) -> u32 {
         self.counts.iter().flatten().sum()
@@ -118,10 +135,11 @@ impl Scores {
     /// A Markdown report: headline, per-role table, confusion matrix.
     pub fn to_markdown(&self) -> String {
         let mut s = format!(
-            "accuracy **{:.3}**, macro-F1 **{:.3}** over {} postings\n\n",
+            "accuracy **{:.3}**, macro-F1 **{:.3}** over {} postings; product-role postings read as `other`: **{:.1} %**\n\n",
             self.accuracy,
             self.macro_f1,
-            self.confusion.total()
+            self.confusion.total(),
+            100.0 * self.confusion.product_as_other()
         );
         s.push_str("| role | precision | recall | F1 | support |\n|---|---|---|---|---|\n");
         for r in &self.per_role {
@@ -187,6 +205,7 @@ mod tests {
         b.add(Role::Pmm, Role::Other);
         a.merge(&b);
         assert_eq!(a.total(), 2);
+        assert_eq!(a.product_as_other(), 0.5);
         assert!(a
             .scores()
             .to_markdown()

@@ -6,8 +6,11 @@
 //! coefficient, so the evidence shown to people is the model's own arithmetic.
 
 mod artefact;
+mod calibrate;
+pub mod evaluate;
 mod linear;
 pub mod metrics;
+mod reading;
 pub mod train;
 
 use std::ops::Range;
@@ -15,11 +18,15 @@ use std::ops::Range;
 use serde::{Deserialize, Serialize};
 
 use crate::vectorize::Scratch;
-use crate::{Lang, Role, SparseVec, TfIdf};
+use crate::{Lang, Role, TfIdf};
 
 pub use artefact::FORMAT_VERSION;
+pub use calibrate::{Calibration, Reliability};
 pub use linear::{softmax, LinearModel, N_ROLES};
 pub use metrics::{Confusion, RoleScores, Scores};
+pub(crate) use reading::Vectors;
+use reading::{feature_name, Layout};
+pub use reading::{BlockWeights, Field, N_ROLE_NAMES};
 
 /// The shipped model, trained on `corpus/postings.jsonl` (see `models/README.md`).
 static SHIPPED: &[u8] = include_bytes!("../../models/rolecheck.model");
@@ -37,32 +44,40 @@ pub struct ModelInfo {
     pub settings: train::TrainSettings,
     /// Cross-validated scores of the whole procedure (choice included).
     pub cv: Option<Scores>,
+    /// How each reading's scores become probabilities (temperatures fitted
+    /// on out-of-fold scores), and how well they are calibrated.
+    pub calibration: Calibration,
     /// The backlog-manager flag's threshold and cross-validated precision and
     /// recall, when the training postings had titles to calibrate it on.
-    #[serde(default)]
     pub detector: Option<crate::detect::DetectorInfo>,
 }
 
-/// A trained classifier.
+/// A trained classifier: two vectorizers (the body with role names masked,
+/// the title with them kept) and two linear heads, one per reading.
 #[derive(Debug, Clone)]
 pub struct Model {
     tfidf: TfIdf,
-    linear: LinearModel,
+    titles: TfIdf,
+    role: LinearModel,
+    duty: LinearModel,
     info: ModelInfo,
 }
 
 /// How much one feature of the posting pushed each role's score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    /// The feature: a term, or two terms for a bigram.
+    /// The feature: a term, two terms for a bigram, or a role name.
     pub term: String,
-    /// Its tf-idf weight in this posting.
+    /// Where it comes from: the body's duties, a role name in the body, or the title.
+    pub field: Field,
+    /// Its weight in this posting's vector.
     pub weight: f32,
     /// `weight × coefficient` for each role, in [`Role::ALL`] order
     /// (serialised as an object keyed by role id).
     #[serde(serialize_with = "per_role")]
     pub contributions: [f32; N_ROLES],
-    /// Every byte range of the text where it occurs.
+    /// Every byte range where it occurs: of the title for a title term, of
+    /// the text otherwise.
     pub spans: Vec<Range<usize>>,
 }
 
@@ -75,7 +90,23 @@ pub struct RoleProbability {
     pub probability: f32,
 }
 
-/// The verdict on one posting's duties.
+/// What the duties alone describe: the body with role names masked.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DutyReading {
+    /// The most probable role of the duties.
+    pub role: Role,
+    /// Its probability.
+    pub confidence: f32,
+    /// Every role's probability, in [`Role::ALL`] order (serialised as an object keyed by role id).
+    #[serde(serialize_with = "per_role")]
+    pub probabilities: [f32; N_ROLES],
+    /// Class scores (logits) of the duty head, in [`Role::ALL`] order.
+    #[serde(serialize_with = "per_role")]
+    pub scores: [f32; N_ROLES],
+}
+
+/// The verdict on one posting: the role it is, from all its words, and the
+/// role its duties alone describe.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
     /// The most probable role.
@@ -89,13 +120,17 @@ pub struct Classification {
     /// The posting's detected language.
     pub lang: Lang,
     /// Class scores (logits) in [`Role::ALL`] order: intercept plus the sum of
-    /// the evidence's contributions (serialised as an object keyed by role id).
+    /// the evidence's contributions (serialised as an object keyed by role
+    /// id). The probabilities are the softmax of these divided by the
+    /// calibration temperature.
     #[serde(serialize_with = "per_role")]
     pub scores: [f32; N_ROLES],
     /// Every feature of the posting known to the model, strongest push
     /// towards `role` (against the runner-up) first (serialised as `terms`).
     #[serde(rename = "terms")]
     pub evidence: Vec<Evidence>,
+    /// The duty reading.
+    pub duty: DutyReading,
 }
 
 /// Serialises one value per role as `{"pm": …, "po": …}`.
@@ -116,21 +151,38 @@ impl Evidence {
 }
 
 impl Model {
-    /// Builds a model from its parts.
-    pub fn new(tfidf: TfIdf, linear: LinearModel, info: ModelInfo) -> crate::Result<Model> {
-        if tfidf.n_features() != linear.n_features() {
-            return Err(crate::Error::InvalidParam {
-                name: "model",
-                reason: format!(
-                    "vectorizer has {} features but the classifier reads {}",
-                    tfidf.n_features(),
-                    linear.n_features()
-                ),
-            });
+    /// Builds a model from its parts: the body and title vectorizers, the
+    /// role head (over the role reading's features) and the duty head (over
+    /// the body's).
+    pub fn new(
+        tfidf: TfIdf,
+        titles: TfIdf,
+        role: LinearModel,
+        duty: LinearModel,
+        info: ModelInfo,
+    ) -> crate::Result<Model> {
+        let layout = Layout {
+            body: tfidf.n_features(),
+            title: titles.n_features(),
+        };
+        for (head, reads, expected) in [
+            ("role head", role.n_features(), layout.len()),
+            ("duty head", duty.n_features(), layout.body),
+        ] {
+            if reads != expected {
+                return Err(crate::Error::InvalidParam {
+                    name: "model",
+                    reason: format!(
+                        "the vectorizers give {expected} features but the {head} reads {reads}"
+                    ),
+                });
+            }
         }
         Ok(Model {
             tfidf,
-            linear,
+            titles,
+            role,
+            duty,
             info,
         })
     }
@@ -140,14 +192,24 @@ impl Model {
         Model::from_bytes(SHIPPED)
     }
 
-    /// Its vectorizer.
+    /// Its body vectorizer (role names masked).
     pub fn tfidf(&self) -> &TfIdf {
         &self.tfidf
     }
 
-    /// Its classifier.
-    pub fn linear(&self) -> &LinearModel {
-        &self.linear
+    /// Its title vectorizer (role names kept).
+    pub fn titles(&self) -> &TfIdf {
+        &self.titles
+    }
+
+    /// The role head: the role from all of a posting's words.
+    pub fn role_head(&self) -> &LinearModel {
+        &self.role
+    }
+
+    /// The duty head: the role from the body's duties alone.
+    pub fn duty_head(&self) -> &LinearModel {
+        &self.duty
     }
 
     /// What it was trained on and how well it did.
@@ -155,26 +217,59 @@ impl Model {
         &self.info
     }
 
-    /// The role the duties in `text` describe. Use the body of the posting:
-    /// the title is what the posting claims, not what it asks.
-    pub fn classify(&self, text: &str) -> Classification {
-        self.classify_with(&mut Scratch::new(), text)
+    fn layout(&self) -> Layout {
+        Layout {
+            body: self.tfidf.n_features(),
+            title: self.titles.n_features(),
+        }
     }
 
-    /// [`Model::classify`] with caller-owned working memory.
-    pub fn classify_with(&self, scratch: &mut Scratch, text: &str) -> Classification {
-        let (mut c, x, mut spans) = self.classify_parts(scratch, text);
-        spans.sort_by_key(|(f, s)| (*f, s.start));
-        let mut evidence: Vec<Evidence> = x
+    /// The name of a feature of the role reading (as in [`Evidence::term`]).
+    pub fn feature_name(&self, feature: u32) -> String {
+        feature_name(&self.tfidf, &self.titles, self.layout(), feature)
+    }
+
+    /// The role of a posting known only by its body.
+    pub fn classify(&self, text: &str) -> Classification {
+        self.classify_with(&mut Scratch::new(), "", text)
+    }
+
+    /// The role of a posting from its title and body (an empty title: the body alone).
+    pub fn classify_posting(&self, title: &str, text: &str) -> Classification {
+        self.classify_with(&mut Scratch::new(), title, text)
+    }
+
+    /// [`Model::classify_posting`] with caller-owned working memory.
+    pub fn classify_with(&self, scratch: &mut Scratch, title: &str, text: &str) -> Classification {
+        let (mut c, v) = self.read(scratch, title, text);
+        self.explain(&mut c, &v);
+        c
+    }
+
+    /// Fills in the role reading's evidence: every feature of its vector,
+    /// with its contributions and spans, strongest push towards the verdict
+    /// (against the runner-up) first.
+    pub(crate) fn explain(&self, c: &mut Classification, v: &Vectors) {
+        let layout = self.layout();
+        let by_feature = |spans: &[(u32, Range<usize>)]| {
+            let mut spans = spans.to_vec();
+            spans.sort_by_key(|(f, s)| (*f, s.start));
+            spans
+        };
+        let (body, title) = (by_feature(&v.body_spans), by_feature(&v.title_spans));
+        let mut evidence: Vec<Evidence> = v
+            .role
             .iter()
             .map(|(f, w)| {
-                let coef = self.linear.coef_of(f);
+                let (field, _) = layout.field(f);
+                let spans = if field == Field::Title { &title } else { &body };
                 let first = spans.partition_point(|(g, _)| *g < f);
                 let last = spans.partition_point(|(g, _)| *g <= f);
                 Evidence {
-                    term: self.tfidf.feature_name(f).unwrap_or_default(),
+                    term: self.feature_name(f),
+                    field,
                     weight: w,
-                    contributions: coef.map(|c| c * w),
+                    contributions: self.role.coef_of(f).map(|c| c * w),
                     spans: spans[first..last].iter().map(|(_, s)| s.clone()).collect(),
                 }
             })
@@ -182,24 +277,21 @@ impl Model {
         let (role, other) = (c.role, c.runner_up.role);
         evidence.sort_by(|a, b| b.push(role, other).total_cmp(&a.push(role, other)));
         c.evidence = evidence;
-        c
     }
 
-    /// The verdict without per-term evidence (left empty), the posting's
-    /// vector, and every occurrence (feature, span) in text order: what
-    /// [`Model::classify_with`] and the batch audit build on.
-    pub(crate) fn classify_parts(
+    /// Both readings without per-term evidence (left empty), and the vectors
+    /// and occurrences they come from: what [`Model::classify_with`] and the
+    /// detector build on.
+    pub(crate) fn read(
         &self,
         scratch: &mut Scratch,
+        title: &str,
         text: &str,
-    ) -> (Classification, SparseVec, Vec<(u32, Range<usize>)>) {
-        // About one occurrence per eight bytes of posting text: one allocation, no regrowth.
-        let mut spans: Vec<(u32, Range<usize>)> = Vec::with_capacity(text.len() / 8 + 16);
-        let (x, lang) = self
-            .tfidf
-            .transform_with_occurrences(scratch, text, |o| spans.push((o.feature, o.span)));
-        let scores = self.linear.scores(&x);
-        let probs = softmax(&scores);
+    ) -> (Classification, Vectors) {
+        let weights = self.info.settings.chosen.weights;
+        let v = reading::vectorize(&self.tfidf, &self.titles, scratch, title, text, weights);
+        let scores = self.role.scores(&v.role);
+        let probs = self.info.calibration.role_probabilities(&scores);
         let mut ranked: Vec<RoleProbability> = Role::ALL
             .iter()
             .map(|&role| RoleProbability {
@@ -209,25 +301,41 @@ impl Model {
             .collect();
         // Stable sort: ties keep the roles' order, so the verdict is deterministic.
         ranked.sort_by(|a, b| b.probability.total_cmp(&a.probability));
-        let (role, runner_up) = (ranked[0].role, ranked[1]);
+        let duty_scores = self.duty.scores(&v.duty);
+        let duty_probs = self.info.calibration.duty_probabilities(&duty_scores);
+        let duty_role = argmax(&duty_scores);
         let c = Classification {
-            role,
+            role: ranked[0].role,
             confidence: ranked[0].probability,
-            runner_up,
+            runner_up: ranked[1],
             probabilities: ranked,
-            lang,
+            lang: v.lang,
             scores,
             evidence: Vec::new(),
+            duty: DutyReading {
+                role: duty_role,
+                confidence: duty_probs[duty_role.index()],
+                probabilities: duty_probs,
+                scores: duty_scores,
+            },
         };
-        (c, x, spans)
+        (c, v)
     }
 
-    /// The most probable role of each text, on all cores, in input order (no evidence).
-    pub fn predict_batch<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<Role> {
-        self.tfidf
-            .transform_batch(texts)
-            .iter()
-            .map(|x| argmax(&self.linear.scores(x)))
+    /// The most probable role of each `(title, text)` posting, on all cores,
+    /// in input order (no evidence).
+    pub fn predict_batch<T: AsRef<str> + Sync, S: AsRef<str> + Sync>(
+        &self,
+        postings: &[(T, S)],
+    ) -> Vec<Role> {
+        use rayon::prelude::*;
+        postings
+            .par_iter()
+            .map(|(title, text)| {
+                Scratch::with_thread_local(|scratch| {
+                    self.read(scratch, title.as_ref(), text.as_ref()).0.role
+                })
+            })
             .collect()
     }
 }

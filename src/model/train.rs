@@ -13,11 +13,17 @@ use ndarray::{Array1, Array2};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::calibrate::{fit_temperature, reliability, scaled_softmax};
 use super::linear::ABSENT_CLASS;
-use super::{argmax, softmax, Confusion, LinearModel, Model, ModelInfo, Scores, N_ROLES};
+use super::reading::{self, Vectors};
+use super::N_ROLE_NAMES;
+use super::{
+    argmax, BlockWeights, Calibration, Confusion, LinearModel, Model, ModelInfo, Scores, N_ROLES,
+};
 use crate::corpus::LabelledPosting;
-use crate::detect::{calibrate, DetectorInfo};
+use crate::detect::{calibrate, flag_score, DetectorInfo};
 use crate::title::claimed_role;
+use crate::vectorize::Scratch;
 use crate::{AnalyzerParams, Error, Result, Role, SparseVec, TfIdf, TfIdfParams};
 
 /// A classifier and its setting.
@@ -43,6 +49,9 @@ pub struct Candidate {
     pub classifier: Classifier,
     /// The vectorizer (and analyzer) settings.
     pub tfidf: TfIdfParams,
+    /// The weights of the role names and of the title in the role reading.
+    #[serde(default)]
+    pub weights: BlockWeights,
 }
 
 impl Candidate {
@@ -53,7 +62,7 @@ impl Candidate {
             Classifier::NaiveBayes { alpha } => format!("naive-bayes α={alpha}"),
         };
         format!(
-            "{clf} {} min_df={}{}",
+            "{clf} {} min_df={}{} title×{}",
             if self.tfidf.analyzer.bigrams {
                 "uni+bi"
             } else {
@@ -64,7 +73,8 @@ impl Candidate {
                 " sublinear"
             } else {
                 ""
-            }
+            },
+            self.weights.title
         )
     }
 }
@@ -110,40 +120,27 @@ impl Default for TrainParams {
 }
 
 impl TrainParams {
-    /// The grid: logistic regression at three penalties with unigrams+bigrams,
-    /// one with unigrams only, and naive Bayes with and without bigrams.
-    /// Strongest penalty first, so that a tie goes to the smoother model.
-    /// (Penalties of 3 and more underfit badly on the corpus: the loss is a
-    /// sum over postings, not a mean.)
+    /// The grid: logistic regression at two penalties, one with a lighter
+    /// title, and naive Bayes, all with unigrams+bigrams (unigrams alone never
+    /// won a cross-validation). Strongest penalty
+    /// first, so that a tie goes to the smoother model. (The loss is a sum
+    /// over postings, not a mean: α = 0.03 on 664 postings is scikit-learn's
+    /// C ≈ 30; penalties of 1 and more underfit on the corpus.)
     pub fn default_grid() -> Vec<Candidate> {
-        let tfidf = |bigrams: bool| {
-            TfIdfParams::default().analyzer(AnalyzerParams::default().bigrams(bigrams))
+        let candidate = |classifier, bigrams: bool, title: f32| Candidate {
+            classifier,
+            tfidf: TfIdfParams::default().analyzer(AnalyzerParams::default().bigrams(bigrams)),
+            weights: BlockWeights {
+                title,
+                ..BlockWeights::default()
+            },
         };
+        let logistic = |alpha| Classifier::Logistic { alpha };
         vec![
-            Candidate {
-                classifier: Classifier::Logistic { alpha: 1.0 },
-                tfidf: tfidf(true),
-            },
-            Candidate {
-                classifier: Classifier::Logistic { alpha: 0.3 },
-                tfidf: tfidf(true),
-            },
-            Candidate {
-                classifier: Classifier::Logistic { alpha: 0.1 },
-                tfidf: tfidf(true),
-            },
-            Candidate {
-                classifier: Classifier::Logistic { alpha: 0.3 },
-                tfidf: tfidf(false),
-            },
-            Candidate {
-                classifier: Classifier::NaiveBayes { alpha: 0.1 },
-                tfidf: tfidf(true),
-            },
-            Candidate {
-                classifier: Classifier::NaiveBayes { alpha: 0.1 },
-                tfidf: tfidf(false),
-            },
+            candidate(logistic(0.1), true, 2.0),
+            candidate(logistic(0.03), true, 2.0),
+            candidate(logistic(0.03), true, 0.5),
+            candidate(Classifier::NaiveBayes { alpha: 0.1 }, true, 2.0),
         ]
     }
 
@@ -200,6 +197,10 @@ pub struct TrainReport {
     pub chosen_per_fold: Vec<String>,
     /// The candidate chosen on all postings.
     pub chosen: String,
+    /// The chosen candidate's duty reading, out of fold.
+    pub duty: Scores,
+    /// The chosen candidate's calibration.
+    pub calibration: Calibration,
     /// The backlog-manager flag's calibration, if the postings allowed one.
     pub detector: Option<DetectorInfo>,
 }
@@ -240,7 +241,7 @@ pub fn stratified_folds(labels: &[Role], k: usize, seed: u64) -> Vec<usize> {
     folds
 }
 
-fn dense(vectors: &[SparseVec], n_features: usize) -> Array2<f64> {
+fn dense(vectors: &[&SparseVec], n_features: usize) -> Array2<f64> {
     let mut x = Array2::<f64>::zeros((vectors.len(), n_features));
     for (r, v) in vectors.iter().enumerate() {
         for (f, w) in v.iter() {
@@ -250,22 +251,43 @@ fn dense(vectors: &[SparseVec], n_features: usize) -> Array2<f64> {
     x
 }
 
-/// Fits one candidate on postings and their roles.
-pub fn fit_candidate(
-    candidate: &Candidate,
-    texts: &[&str],
+/// The title vectorizer's settings: role names kept (a title's role name is
+/// its strongest clue), unigrams and bigrams, seen in at least two titles.
+pub fn title_params() -> TfIdfParams {
+    TfIdfParams::default().analyzer(AnalyzerParams::default().mask_role_names(false))
+}
+
+/// Both readings' vectors of each posting, on all cores.
+fn vectorize_all(
+    tfidf: &TfIdf,
+    titles: &TfIdf,
+    weights: BlockWeights,
+    postings: &[&LabelledPosting],
+) -> Vec<Vectors> {
+    postings
+        .par_iter()
+        .map(|p| {
+            Scratch::with_thread_local(|scratch| {
+                reading::vectorize(tfidf, titles, scratch, &p.title, &p.text, weights)
+            })
+        })
+        .collect()
+}
+
+/// Fits one linear head on vectors and their roles.
+fn fit_head(
+    classifier: &Classifier,
+    vectors: &[&SparseVec],
+    n_features: usize,
     labels: &[Role],
     max_iterations: u64,
-) -> Result<(TfIdf, LinearModel)> {
-    let tfidf = candidate.tfidf.fit(texts)?;
-    let vectors = tfidf.transform_batch(texts);
-    let n_features = tfidf.n_features();
-    let x = dense(&vectors, n_features);
+) -> Result<LinearModel> {
+    let x = dense(vectors, n_features);
     let y: Array1<usize> = labels.iter().map(|r| r.index()).collect();
     let dataset = Dataset::new(x, y);
     let mut coef = vec![0.0f32; n_features * N_ROLES];
     let mut intercept = [ABSENT_CLASS; N_ROLES];
-    match candidate.classifier {
+    match *classifier {
         Classifier::Logistic { alpha } => {
             let fitted = MultiLogisticRegression::default()
                 .alpha(alpha)
@@ -319,24 +341,71 @@ pub fn fit_candidate(
             }
         }
     }
-    let linear = LinearModel::new(n_features, coef, intercept)?;
-    Ok((tfidf, linear))
+    LinearModel::new(n_features, coef, intercept)
+}
+
+/// A fitted candidate: both vectorizers and both heads.
+pub struct Fitted {
+    /// The body vectorizer (role names masked).
+    pub tfidf: TfIdf,
+    /// The title vectorizer (role names kept).
+    pub titles: TfIdf,
+    /// The role head.
+    pub role: LinearModel,
+    /// The duty head.
+    pub duty: LinearModel,
+}
+
+impl Fitted {
+    /// Both heads' raw scores (logits) for a posting.
+    fn scores(&self, v: &Vectors) -> ([f32; N_ROLES], [f32; N_ROLES]) {
+        (self.role.scores(&v.role), self.duty.scores(&v.duty))
+    }
+}
+
+/// Fits one candidate on labelled postings: the vectorizers on their bodies
+/// and titles, the role head on all their words, the duty head on their
+/// bodies alone.
+pub fn fit_candidate(
+    candidate: &Candidate,
+    postings: &[&LabelledPosting],
+    max_iterations: u64,
+) -> Result<Fitted> {
+    let texts: Vec<&str> = postings.iter().map(|p| p.text.as_str()).collect();
+    let title_texts: Vec<&str> = postings.iter().map(|p| p.title.as_str()).collect();
+    let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
+    let tfidf = candidate.tfidf.fit(&texts)?;
+    let titles = title_params().fit(&title_texts)?;
+    let vectors = vectorize_all(&tfidf, &titles, candidate.weights, postings);
+    let n_role = tfidf.n_features() + N_ROLE_NAMES + titles.n_features();
+    let role_x: Vec<&SparseVec> = vectors.iter().map(|v| &v.role).collect();
+    let duty_x: Vec<&SparseVec> = vectors.iter().map(|v| &v.duty).collect();
+    let clf = &candidate.classifier;
+    let (role, duty) = rayon::join(
+        || fit_head(clf, &role_x, n_role, &labels, max_iterations),
+        || fit_head(clf, &duty_x, tfidf.n_features(), &labels, max_iterations),
+    );
+    Ok(Fitted {
+        tfidf,
+        titles,
+        role: role?,
+        duty: duty?,
+    })
 }
 
 /// One candidate's result on one held-out fold.
 #[derive(Debug, Clone, Default)]
 struct FoldResult {
     confusion: Confusion,
-    /// (posting index, role probabilities) for each held-out posting.
-    probabilities: Vec<(usize, [f32; N_ROLES])>,
+    /// (posting index, role-head scores, duty-head scores) for each held-out posting.
+    scores: Vec<(usize, [f32; N_ROLES], [f32; N_ROLES])>,
 }
 
 /// Every candidate scored on `folds`, the fits run on all cores.
 /// `out[c][f]` is candidate `c` on held-out fold `f`.
 fn cross_validate(
     grid: &[Candidate],
-    texts: &[&str],
-    labels: &[Role],
+    postings: &[&LabelledPosting],
     folds: &[usize],
     k: usize,
     max_iterations: u64,
@@ -348,17 +417,16 @@ fn cross_validate(
         .par_iter()
         .map(|&(c, f)| {
             let (train_idx, test_idx): (Vec<usize>, Vec<usize>) =
-                (0..texts.len()).partition(|&i| folds[i] != f);
-            let train_texts: Vec<&str> = train_idx.iter().map(|&i| texts[i]).collect();
-            let train_labels: Vec<Role> = train_idx.iter().map(|&i| labels[i]).collect();
-            let test_texts: Vec<&str> = test_idx.iter().map(|&i| texts[i]).collect();
-            let (tfidf, linear) =
-                fit_candidate(&grid[c], &train_texts, &train_labels, max_iterations)?;
+                (0..postings.len()).partition(|&i| folds[i] != f);
+            let train: Vec<&LabelledPosting> = train_idx.iter().map(|&i| postings[i]).collect();
+            let test: Vec<&LabelledPosting> = test_idx.iter().map(|&i| postings[i]).collect();
+            let fitted = fit_candidate(&grid[c], &train, max_iterations)?;
             let mut result = FoldResult::default();
-            for (&i, x) in test_idx.iter().zip(tfidf.transform_batch(&test_texts)) {
-                let scores = linear.scores(&x);
-                result.confusion.add(labels[i], argmax(&scores));
-                result.probabilities.push((i, softmax(&scores)));
+            let vectors = vectorize_all(&fitted.tfidf, &fitted.titles, grid[c].weights, &test);
+            for (&i, v) in test_idx.iter().zip(&vectors) {
+                let (role, duty) = fitted.scores(v);
+                result.confusion.add(postings[i].label, argmax(&role));
+                result.scores.push((i, role, duty));
             }
             Ok(result)
         })
@@ -385,9 +453,77 @@ fn best(per_candidate: &[Vec<FoldResult>]) -> usize {
     (0..f1.len()).fold(0, |b, c| if f1[c] > f1[b] { c } else { b })
 }
 
-/// Trains on labelled postings (their `text`, not their title): compares the
-/// grid by cross-validation, chooses inside the training folds for the honest
-/// estimate, then fits the candidate chosen on all postings.
+/// What the chosen candidate's out-of-fold scores give: each head's
+/// temperature, the role reading's calibration out of fold, the duty
+/// reading's scores, and the backlog-manager flag's threshold.
+fn calibrate_out_of_fold(
+    postings: &[&LabelledPosting],
+    outer: &[FoldResult],
+) -> (Calibration, Scores, Option<DetectorInfo>) {
+    let k = outer.len();
+    let truth = |i: usize| postings[i].label;
+    let role: Vec<([f32; N_ROLES], Role)> = outer
+        .iter()
+        .flat_map(|f| f.scores.iter().map(|&(i, r, _)| (r, truth(i))))
+        .collect();
+    let duty: Vec<([f32; N_ROLES], Role)> = outer
+        .iter()
+        .flat_map(|f| f.scores.iter().map(|&(i, _, d)| (d, truth(i))))
+        .collect();
+    let role_temperature = fit_temperature(&role);
+    let duty_temperature = fit_temperature(&duty);
+    // Calibration measured honestly: each fold's temperature fitted on the others.
+    let at = |t: f32, scored: &mut dyn Iterator<Item = ([f32; N_ROLES], Role)>| {
+        scored
+            .map(|(s, r)| (scaled_softmax(&s, t), r))
+            .collect::<Vec<_>>()
+    };
+    let mut held_out = Vec::new();
+    for (f, fold) in outer.iter().enumerate() {
+        let others: Vec<([f32; N_ROLES], Role)> = outer
+            .iter()
+            .enumerate()
+            .filter(|(g, _)| *g != f)
+            .flat_map(|(_, o)| o.scores.iter().map(|&(i, r, _)| (r, truth(i))))
+            .collect();
+        let t = fit_temperature(&others);
+        held_out.extend(at(
+            t,
+            &mut fold.scores.iter().map(|&(i, r, _)| (r, truth(i))),
+        ));
+    }
+    let (role_ece_before, _) = reliability(&at(1.0, &mut role.iter().copied()));
+    let (role_ece, role_reliability) = reliability(&held_out);
+    let calibration = Calibration {
+        role_temperature,
+        duty_temperature,
+        role_ece_before,
+        role_ece,
+        role_reliability,
+    };
+    let mut duty_confusion = Confusion::default();
+    for (s, r) in &duty {
+        duty_confusion.add(*r, argmax(s));
+    }
+    // The backlog-manager flag, on the duty reading of the PM-titled postings.
+    let mut scored = Vec::new();
+    for (f, fold) in outer.iter().enumerate() {
+        for &(i, _, d) in &fold.scores {
+            if let Some(claim) = claimed_role(&postings[i].title).filter(|r| r.is_pm_family()) {
+                let score = flag_score(&d, claim, duty_temperature);
+                scored.push((score, postings[i].backlog_manager, f));
+            }
+        }
+    }
+    let detector =
+        (scored.iter().any(|s| s.1) && scored.iter().any(|s| !s.1)).then(|| calibrate(&scored, k));
+    (calibration, duty_confusion.scores(), detector)
+}
+
+/// Trains on labelled postings (their titles and bodies): compares the grid
+/// by cross-validation, chooses inside the training folds for the honest
+/// estimate, then fits the candidate chosen on all postings and calibrates
+/// it on its out-of-fold scores.
 ///
 /// `progress` receives one line per stage. Deterministic: same postings and
 /// params, same model.
@@ -397,26 +533,18 @@ pub fn train(
     params: &TrainParams,
     progress: &mut dyn FnMut(&str),
 ) -> Result<(Model, TrainReport)> {
-    let texts: Vec<&str> = postings.iter().map(|p| p.text.as_str()).collect();
+    let all: Vec<&LabelledPosting> = postings.iter().collect();
     let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
-    let (texts, labels) = (&texts[..], &labels[..]);
-    params.check(texts.len())?;
+    params.check(all.len())?;
     let k = params.folds;
-    let folds = stratified_folds(labels, k, params.seed);
+    let folds = stratified_folds(&labels, k, params.seed);
     progress(&format!(
         "cross-validating {} candidates on {} folds ({} fits)",
         params.grid.len(),
         k,
         params.grid.len() * k
     ));
-    let outer = cross_validate(
-        &params.grid,
-        texts,
-        labels,
-        &folds,
-        k,
-        params.max_iterations,
-    )?;
+    let outer = cross_validate(&params.grid, &all, &folds, k, params.max_iterations)?;
     let candidates: Vec<CandidateReport> = params
         .grid
         .iter()
@@ -446,9 +574,11 @@ pub fn train(
             f + 1,
             params.grid.len() * params.inner_folds
         ));
-        let idx: Vec<usize> = (0..texts.len()).filter(|&i| folds[i] != f).collect();
-        let sub_texts: Vec<&str> = idx.iter().map(|&i| texts[i]).collect();
-        let sub_labels: Vec<Role> = idx.iter().map(|&i| labels[i]).collect();
+        let sub: Vec<&LabelledPosting> = (0..all.len())
+            .filter(|&i| folds[i] != f)
+            .map(|i| all[i])
+            .collect();
+        let sub_labels: Vec<Role> = sub.iter().map(|p| p.label).collect();
         let inner_folds = stratified_folds(
             &sub_labels,
             params.inner_folds,
@@ -456,8 +586,7 @@ pub fn train(
         );
         let inner = cross_validate(
             &params.grid,
-            &sub_texts,
-            &sub_labels,
+            &sub,
             &inner_folds,
             params.inner_folds,
             params.max_iterations,
@@ -471,39 +600,37 @@ pub fn train(
     progress(&format!(
         "fitting {} on all {} postings",
         candidate.name(),
-        texts.len()
+        all.len()
     ));
-    let (tfidf, linear) = fit_candidate(&candidate, texts, labels, params.max_iterations)?;
+    let fitted = fit_candidate(&candidate, &all, params.max_iterations)?;
     let nested = nested.scores();
-    // The backlog-manager flag, calibrated on the chosen candidate's
-    // out-of-fold probabilities of the PM-titled postings.
-    let mut scored = Vec::new();
-    for (f, fold) in outer[chosen].iter().enumerate() {
-        for &(i, probs) in &fold.probabilities {
-            if claimed_role(&postings[i].title).is_some_and(Role::is_pm_family) {
-                scored.push((probs[Role::Po.index()], postings[i].backlog_manager, f));
-            }
-        }
-    }
-    let detector =
-        (scored.iter().any(|s| s.1) && scored.iter().any(|s| !s.1)).then(|| calibrate(&scored, k));
+    let (calibration, duty, detector) = calibrate_out_of_fold(&all, &outer[chosen]);
+    progress(&format!(
+        "calibration: temperatures {:.2} (role) and {:.2} (duty); role ECE {:.3} before, {:.3} after (out of fold)",
+        calibration.role_temperature,
+        calibration.duty_temperature,
+        calibration.role_ece_before,
+        calibration.role_ece
+    ));
     if let Some(d) = &detector {
         progress(&format!(
             "backlog-manager flag: threshold {:.2}, cross-validated precision {:.3}, recall {:.3} ({} flagged postings, {} others titled PM)",
             d.threshold, d.precision, d.recall, d.positives, d.negatives
         ));
     }
+    let settings = TrainSettings {
+        chosen: candidate.clone(),
+        folds: k,
+        seed: params.seed,
+        max_iterations: params.max_iterations,
+    };
     let info = ModelInfo {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         corpus_sha256,
-        corpus_postings: texts.len(),
-        settings: TrainSettings {
-            chosen: candidate.clone(),
-            folds: k,
-            seed: params.seed,
-            max_iterations: params.max_iterations,
-        },
+        corpus_postings: all.len(),
+        settings,
         cv: Some(nested.clone()),
+        calibration: calibration.clone(),
         detector: detector.clone(),
     };
     let report = TrainReport {
@@ -511,31 +638,49 @@ pub fn train(
         nested,
         chosen_per_fold,
         chosen: candidate.name(),
+        duty,
+        calibration,
         detector,
     };
-    Ok((Model::new(tfidf, linear, info)?, report))
+    let model = Model::new(fitted.tfidf, fitted.titles, fitted.role, fitted.duty, info)?;
+    Ok((model, report))
 }
 
-/// Refits the model described by `settings` on all postings, without
-/// cross-validation: how a shipped model is reproduced and checked.
+/// Refits the model `info` describes on all postings: the chosen candidate
+/// fitted on all of them, and its out-of-fold scores on the recorded folds
+/// for the temperatures and the flag's threshold. Everything that decides a
+/// verdict is recomputed; the recorded cross-validated scores (which need
+/// the whole grid) are carried over. How a shipped model is reproduced and
+/// checked, byte for byte.
 pub fn refit(
     postings: &[LabelledPosting],
     corpus_sha256: String,
-    settings: &TrainSettings,
+    info: &ModelInfo,
 ) -> Result<Model> {
-    let texts: Vec<&str> = postings.iter().map(|p| p.text.as_str()).collect();
+    let settings = &info.settings;
+    let all: Vec<&LabelledPosting> = postings.iter().collect();
     let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
-    let (texts, labels) = (&texts[..], &labels[..]);
-    let (tfidf, linear) = fit_candidate(&settings.chosen, texts, labels, settings.max_iterations)?;
+    let folds = stratified_folds(&labels, settings.folds, settings.seed);
+    let chosen = std::slice::from_ref(&settings.chosen);
+    let outer = cross_validate(
+        chosen,
+        &all,
+        &folds,
+        settings.folds,
+        settings.max_iterations,
+    )?;
+    let (calibration, _, detector) = calibrate_out_of_fold(&all, &outer[0]);
+    let fitted = fit_candidate(&settings.chosen, &all, settings.max_iterations)?;
     let info = ModelInfo {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         corpus_sha256,
-        corpus_postings: texts.len(),
+        corpus_postings: all.len(),
         settings: settings.clone(),
-        cv: None,
-        detector: None,
+        cv: info.cv.clone(),
+        calibration,
+        detector,
     };
-    Model::new(tfidf, linear, info)
+    Model::new(fitted.tfidf, fitted.titles, fitted.role, fitted.duty, info)
 }
 
 impl TrainReport {
@@ -556,13 +701,28 @@ impl TrainReport {
         ));
         if let Some(d) = &self.detector {
             s.push_str(&format!(
-                "### Backlog-manager flag\n\nThreshold **{:.2}** on the probability of `po` for postings titled as a PM \
-                 (chosen by F0.5 on out-of-fold probabilities). Cross-validated, with the threshold chosen without \
-                 the fold scored: precision **{:.3}**, recall **{:.3}** over {} backlog managers and {} other \
-                 PM-titled postings.\n\n",
+                "### Backlog-manager flag\n\nThreshold **{:.2}** on the flag's score — the duty reading's probability of `po` \
+                 against the role the title claims — for postings titled as a PM (chosen by F0.5 on out-of-fold scores). \
+                 Cross-validated, with the threshold chosen without the fold scored: precision **{:.3}**, recall **{:.3}** \
+                 over {} backlog managers and {} other PM-titled postings.\n\n",
                 d.threshold, d.precision, d.recall, d.positives, d.negatives
             ));
         }
+        let c = &self.calibration;
+        s.push_str(&format!(
+            "### Calibration\n\nTemperatures fitted on out-of-fold scores by log-loss: **{:.3}** (role reading), \
+             **{:.3}** (duty reading). Expected calibration error of the role reading's confidence, out of fold: \
+             **{:.3}** before, **{:.3}** after (each fold's temperature fitted on the other folds).\n\n{}\n",
+            c.role_temperature,
+            c.duty_temperature,
+            c.role_ece_before,
+            c.role_ece,
+            super::evaluate::reliability_markdown(&c.role_reliability)
+        ));
+        s.push_str(&format!(
+            "### The duty reading of the chosen candidate, out of fold\n\n{}\n",
+            self.duty.to_markdown()
+        ));
         s.push_str(
             "### The whole procedure, cross-validated (choice made inside the training folds)\n\n",
         );
