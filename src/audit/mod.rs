@@ -166,6 +166,8 @@ pub struct Summary {
     pub records: usize,
     /// Verdicts per role, in [`Role::ALL`] order.
     pub per_role: [usize; 7],
+    /// Verdicts per duty role (the duty reading), in [`Role::ALL`] order.
+    pub per_duty_role: [usize; 7],
     /// Backlog managers flagged.
     pub flagged: usize,
     /// Title mismatches.
@@ -186,6 +188,7 @@ impl Summary {
             AuditLine::Error(_) => self.errors += 1,
             AuditLine::Verdict(v) => {
                 self.per_role[v.role.index()] += 1;
+                self.per_duty_role[v.duty_role.index()] += 1;
                 self.flagged += usize::from(v.backlog_manager);
                 self.mismatches += usize::from(v.title_mismatch);
                 self.unsure += usize::from(v.unsure);
@@ -234,6 +237,10 @@ mod tests {
         assert_eq!(
             summary.per_role.iter().sum::<usize>() + summary.errors,
             summary.records
+        );
+        assert_eq!(
+            summary.per_duty_role.iter().sum::<usize>(),
+            summary.per_role.iter().sum::<usize>()
         );
         assert_eq!(summary.companies["A"].0, 1);
     }

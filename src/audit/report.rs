@@ -45,8 +45,10 @@ pub fn render_report(
         summary.errors,
         elapsed_secs
     );
-    h.push_str("<h2>Roles</h2>");
-    h.push_str(&role_chart(summary));
+    h.push_str("<h2>Roles, from all of each posting's words</h2>");
+    h.push_str(&role_chart(&summary.per_role));
+    h.push_str("<h2>Roles the duties alone describe (role names masked)</h2>");
+    h.push_str(&role_chart(&summary.per_duty_role));
     if !summary.companies.is_empty() {
         let mut companies: Vec<(&String, &(usize, usize))> =
             summary.companies.iter().filter(|(_, c)| c.1 > 0).collect();
@@ -83,8 +85,9 @@ pub fn render_report(
     h
 }
 
-fn role_chart(summary: &Summary) -> String {
-    let max = summary.per_role.iter().copied().max().unwrap_or(0).max(1);
+/// A horizontal bar per role, from counts in [`Role::ALL`] order.
+fn role_chart(counts: &[usize; 7]) -> String {
+    let max = counts.iter().copied().max().unwrap_or(0).max(1);
     let (bar_h, gap, label_w, width) = (22, 8, 190, 560);
     let height = Role::ALL.len() * (bar_h + gap);
     let mut s = format!(
@@ -92,7 +95,7 @@ fn role_chart(summary: &Summary) -> String {
         label_w + width + 60
     );
     for (i, role) in Role::ALL.iter().enumerate() {
-        let n = summary.per_role[role.index()];
+        let n = counts[role.index()];
         let y = i * (bar_h + gap);
         let w = (n * width) / max;
         let _ = write!(
@@ -112,14 +115,16 @@ fn role_chart(summary: &Summary) -> String {
 fn flagged_article(f: &Flagged) -> String {
     let v = &f.verdict;
     let mut a = format!(
-        "<article><h3>{}</h3><div class=\"meta\">line {}{}{} · score {:.2} · reads as {} ({:.0}%)</div>",
+        "<article><h3>{}</h3><div class=\"meta\">line {}{}{} · score {:.2} · reads as {} ({:.0}%) · duties alone: {} ({:.0}%)</div>",
         escape(if v.title.is_empty() { "(untitled)" } else { &v.title }),
         v.line,
         v.id.as_deref().map(|i| format!(" · id {}", escape(i))).unwrap_or_default(),
         f.company.as_deref().map(|c| format!(" · {}", escape(c))).unwrap_or_default(),
         v.score,
         escape(v.role.name()),
-        v.confidence * 100.0
+        v.confidence * 100.0,
+        escape(v.duty_role.name()),
+        v.duty_confidence * 100.0
     );
     let mut marks: Vec<(usize, usize, Side)> = v
         .evidence
