@@ -430,3 +430,62 @@ fn report_escapes_hostile_postings() {
     assert!(html.contains("&lt;script&gt;") || html.contains("&lt;img"));
     std::fs::remove_dir_all(&d).ok();
 }
+
+#[test]
+fn every_line_carries_both_readings_and_unsure_verdicts_are_counted_apart() {
+    let d = dir("unsure");
+    let path = d.join("d.jsonl");
+    let dump = format!(
+        "{}\n{}\n{}\n",
+        good("1", "Product Manager", PO_BODY),
+        good("2", "", "Vous rejoignez une équipe produit à Lyon."),
+        good("3", "Senior PM", PM_BODY),
+    );
+    std::fs::write(&path, dump).unwrap();
+    let plain = lines(&rolecheck(&["audit", path.to_str().unwrap()], None));
+    assert!(plain.iter().all(|v| v["unsure"] == false));
+    // A flagged backlog manager: its role is po, and so are its duties.
+    assert_eq!(plain[0]["backlog_manager"], true);
+    assert_eq!(plain[0]["role"], "po");
+    assert_eq!(plain[0]["duty_role"], "po");
+    // Ask for a confidence between the lowest and the highest given.
+    let conf: Vec<f64> = plain
+        .iter()
+        .map(|v| v["confidence"].as_f64().unwrap())
+        .collect();
+    let (lo, hi) = conf
+        .iter()
+        .fold((1.0f64, 0.0f64), |(l, h), &c| (l.min(c), h.max(c)));
+    assert!(lo < hi, "{conf:?}");
+    let p = format!("{}", (lo + hi) / 2.0);
+    let o = rolecheck(
+        &["audit", path.to_str().unwrap(), "--min-confidence", &p],
+        None,
+    );
+    let out = lines(&o);
+    assert_eq!(out.len(), 3);
+    for (v, c) in out.iter().zip(&conf) {
+        assert!(v["duty_role"].is_string() && v["duty_confidence"].is_number());
+        assert_eq!(v["unsure"], *c < (lo + hi) / 2.0, "{v}");
+    }
+    let unsure = out.iter().filter(|v| v["unsure"] == true).count();
+    assert!(unsure >= 1);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "unsure (under the confidence asked for): {unsure}"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_min_confidence_outside_zero_to_one_is_refused() {
+    for bad in ["1.5", "-0.1", "high"] {
+        let flag = format!("--min-confidence={bad}");
+        let o = rolecheck(&["audit", "-", &flag], Some(b""));
+        assert_eq!(o.status.code(), Some(2), "{bad}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains("from 0 to 1"), "{bad}: {stderr}");
+    }
+}

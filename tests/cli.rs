@@ -335,3 +335,30 @@ fn train_refuses_a_bad_corpus_naming_the_line() {
     assert!(!dir.join("m").exists());
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn classify_marks_a_verdict_under_the_asked_confidence_unsure() {
+    let text = "Vous rejoignez une équipe produit à Lyon.";
+    let sure = rolecheck(&["classify", "--json", text], None);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&sure)).unwrap();
+    assert_eq!(v["unsure"], false);
+    assert!(v["duty"]["role"].is_string());
+    let c = v["confidence"].as_f64().unwrap();
+    // Asked for just above and just below the confidence given.
+    for (p, unsure) in [(c + 1e-3, true), (c - 1e-3, false)] {
+        let p = format!("{}", p.clamp(0.0, 1.0));
+        let o = rolecheck(&["classify", "--json", "--min-confidence", &p, text], None);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+        assert_eq!(v["unsure"], unsure && c + 1e-3 <= 1.0, "{p}: {v}");
+        let o = rolecheck(
+            &["classify", "--color", "never", "--min-confidence", &p, text],
+            None,
+        );
+        let first = stdout(&o);
+        assert_eq!(
+            first.lines().next().unwrap().contains("(unsure)"),
+            v["unsure"] == true,
+            "{first}"
+        );
+    }
+}

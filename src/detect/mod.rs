@@ -528,7 +528,7 @@ impl Model {
         let claimed = claimed_role(title);
         let pm_side = claimed.filter(|c| c.is_pm_family()).unwrap_or(Role::Pm);
         let (po, pm) = (Role::Po.index(), pm_side.index());
-        let (mut classification, v) = self.read(scratch, title, text);
+        let (mut classification, mut v) = self.read(scratch, title, text);
         let pieces = scratch.entry_index(self.tfidf().n_features(), &v.duty, |entries| {
             pieces_from_occurrences(self, &v.duty, &v.body_spans, entries, po, pm)
         });
@@ -542,7 +542,7 @@ impl Model {
         let claims_pm = claimed.is_some_and(Role::is_pm_family);
         let backlog_manager = claims_pm && score >= threshold;
         if depth == Depth::Full {
-            self.explain(&mut classification, &v);
+            self.explain(&mut classification, &mut v);
         }
         if backlog_manager {
             // Its duties are a PO's, whatever its title: so is its role.

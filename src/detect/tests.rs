@@ -249,3 +249,24 @@ fn phrases_merge_across_words_but_not_across_separators() {
         }
     }
 }
+
+#[test]
+fn the_flag_asks_po_or_the_claim_not_which_of_seven() {
+    // Duties that lean `other` but are PO-like against the claimed PM: the
+    // restricted score is high although P(po) among seven roles is low.
+    let mut s = [0.0f32; 7];
+    s[Role::Other.index()] = 5.0;
+    s[Role::Po.index()] = 2.0;
+    s[Role::Pm.index()] = -1.0;
+    let score = flag_score(&s, Role::Pm, 1.0);
+    assert!(
+        (score - 1.0 / (1.0 + (-3.0f32).exp())).abs() < 1e-6,
+        "{score}"
+    );
+    assert!(crate::model::softmax(&s)[Role::Po.index()] < 0.1);
+    // Against the claimed role only: a data PM claim reads the data-pm score.
+    s[Role::DataPm.index()] = 4.0;
+    assert!(flag_score(&s, Role::DataPm, 1.0) < 0.2);
+    // A temperature above one softens it, never flips it.
+    assert!(flag_score(&s, Role::Pm, 3.0) < score && flag_score(&s, Role::Pm, 3.0) > 0.5);
+}

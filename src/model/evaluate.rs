@@ -186,3 +186,52 @@ impl Evaluation {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn posting(id: &str, title: &str, text: &str, label: Role, bm: bool) -> LabelledPosting {
+        LabelledPosting {
+            id: id.into(),
+            lang: None,
+            title: title.into(),
+            text: text.into(),
+            label,
+            backlog_manager: bm,
+        }
+    }
+
+    #[test]
+    fn counts_add_up_and_the_flag_is_scored_on_pm_titles_only() {
+        let model = Model::shipped().unwrap();
+        let backlog = "Vous gérez le backlog, rédigez les user stories et les critères d'acceptation, \
+                       animez les cérémonies Scrum, pilotez la recette et suivez les mises en production.";
+        let postings = [
+            posting("a", "Product Manager (H/F)", backlog, Role::Po, true),
+            posting("b", "Product Owner", backlog, Role::Po, false),
+            posting(
+                "c",
+                "Scrum Master",
+                "Vous facilitez les cérémonies Scrum de deux équipes et coachez leur agilité.",
+                Role::Other,
+                false,
+            ),
+        ];
+        let e = evaluate(&model, &postings, true, 1.0);
+        assert_eq!(e.role.confusion.total(), 3);
+        assert_eq!(e.duty.confusion.total(), 3);
+        let flag = e.flag.unwrap();
+        assert_eq!(flag.pm_titled, 1, "only the first title claims a PM");
+        assert_eq!(flag.true_positives, 1);
+        let under_one = postings
+            .iter()
+            .filter(|p| model.check(&p.title, &p.text).classification.confidence < 1.0)
+            .count();
+        assert_eq!(e.unsure, under_one);
+        assert_eq!(e.reliability.iter().map(|b| b.postings).sum::<usize>(), 3);
+        let bodies = evaluate(&model, &postings, false, 0.0);
+        assert!(bodies.flag.is_none());
+        assert_eq!(bodies.unsure, 0);
+    }
+}

@@ -241,28 +241,27 @@ impl Model {
 
     /// [`Model::classify_posting`] with caller-owned working memory.
     pub fn classify_with(&self, scratch: &mut Scratch, title: &str, text: &str) -> Classification {
-        let (mut c, v) = self.read(scratch, title, text);
-        self.explain(&mut c, &v);
+        let (mut c, mut v) = self.read(scratch, title, text);
+        self.explain(&mut c, &mut v);
         c
     }
 
     /// Fills in the role reading's evidence: every feature of its vector,
     /// with its contributions and spans, strongest push towards the verdict
     /// (against the runner-up) first.
-    pub(crate) fn explain(&self, c: &mut Classification, v: &Vectors) {
+    /// Sorts `v`'s occurrences by feature (they were in text order).
+    pub(crate) fn explain(&self, c: &mut Classification, v: &mut Vectors) {
         let layout = self.layout();
-        let by_feature = |spans: &[(u32, Range<usize>)]| {
-            let mut spans = spans.to_vec();
-            spans.sort_by_key(|(f, s)| (*f, s.start));
-            spans
-        };
-        let (body, title) = (by_feature(&v.body_spans), by_feature(&v.title_spans));
+        for spans in [&mut v.body_spans, &mut v.title_spans] {
+            spans.sort_unstable_by_key(|(f, s)| (*f, s.start));
+        }
+        let (body, title) = (&v.body_spans, &v.title_spans);
         let mut evidence: Vec<Evidence> = v
             .role
             .iter()
             .map(|(f, w)| {
                 let (field, _) = layout.field(f);
-                let spans = if field == Field::Title { &title } else { &body };
+                let spans = if field == Field::Title { title } else { body };
                 let first = spans.partition_point(|(g, _)| *g < f);
                 let last = spans.partition_point(|(g, _)| *g <= f);
                 Evidence {

@@ -355,3 +355,36 @@ fn duty_words_near_role_names_survive() {
         .terms()
         .any(|t| t == "owner"));
 }
+
+#[test]
+fn every_wording_of_a_role_name_meets_its_canonical_name() {
+    // The role reading counts role names by their entry in ROLE_NAMES: the
+    // masked words of the body, vectorized, report which entry they are.
+    let tfidf = crate::TfIdfParams::default()
+        .min_df(1)
+        .fit(&["backlog recette"])
+        .unwrap();
+    for (text, name) in [
+        ("our Product Owners write stories", "product owner"),
+        ("la cheffe de produit anime", "chef de produit"),
+        ("Chefs du produit et responsables", "chef de produit"),
+        ("un Responsable Produit senior", "responsable produit"),
+        ("Directrice du produit", "directeur produit"),
+        ("the PMs and the designers", "pm"),
+        ("our CPO decides", "chief product officer"),
+        ("Head of Product Europe", "head of product"),
+        ("Product Marketing Manager", "product marketing manager"),
+        ("product ops lead", "product ops"),
+        ("produit manager", "product manager"),
+    ] {
+        let mut found = Vec::new();
+        tfidf.transform_with_role_names(
+            &mut crate::vectorize::Scratch::new(),
+            text,
+            |_| {},
+            |id, span| found.push((ROLE_NAMES[id], &text[span])),
+        );
+        assert_eq!(found.len(), 1, "{text}: {found:?}");
+        assert_eq!(found[0].0, name, "{text}");
+    }
+}
