@@ -2,9 +2,10 @@
 //! duties describe, with the evidence on the posting's own words.
 //!
 //! A posting is a *backlog manager* when its title claims a Product Manager
-//! (`pm`, `ai-pm` or `data-pm`), its duties read as a Product Owner's, and
-//! the probability of `po` reaches the threshold chosen by cross-validation
-//! when the model was trained (see [`DetectorInfo`]).
+//! (`pm`, `ai-pm` or `data-pm`) and the duty reading (the body, role names
+//! masked) says "PO duties" rather than the claimed role's with a
+//! probability that reaches the threshold chosen by cross-validation when the
+//! model was trained (see [`DetectorInfo`] and `flag_score`).
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -19,7 +20,7 @@ use crate::{Analyzer, Model, Role};
 /// The flag's threshold and how well it did, measured when the model was trained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DetectorInfo {
-    /// A PM-titled posting whose `po` probability reaches this is flagged.
+    /// A PM-titled posting whose flag score reaches this is flagged.
     pub threshold: f32,
     /// Cross-validated precision of the flag (threshold chosen without the fold scored).
     pub precision: f64,
@@ -307,7 +308,8 @@ pub struct Verdict {
     pub classification: Classification,
     /// Titled as a Product Manager, reads as a backlog manager.
     pub backlog_manager: bool,
-    /// Probability that the duties are a Product Owner's, in [0, 1].
+    /// Probability that the duties are a Product Owner's rather than the
+    /// claimed role's (a Product Manager's when the title claims none), in [0, 1].
     pub score: f32,
     /// The flag's threshold.
     pub threshold: f32,
@@ -545,7 +547,12 @@ impl Model {
             self.explain(&mut classification, &mut v);
         }
         if backlog_manager {
-            // Its duties are a PO's, whatever its title: so is its role.
+            // Its duties are a PO's, whatever its title: so is its role,
+            // against what the role reading had first if that was not `po`.
+            let first = classification.probabilities[0];
+            if first.role != Role::Po {
+                classification.runner_up = first;
+            }
             classification.role = Role::Po;
             classification.confidence = score;
         }

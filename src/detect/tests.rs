@@ -21,6 +21,10 @@ fn a_backlog_body_that_calls_itself_product_manager_is_flagged() {
     assert_eq!(v.classification.role, Role::Po);
     assert!(v.backlog_manager, "score {}", v.score);
     assert!(v.score >= v.threshold && v.score <= 1.0);
+    // Flagged: its role is po with the flag's score, against another role.
+    assert_eq!(v.classification.confidence, v.score);
+    assert_ne!(v.classification.runner_up.role, Role::Po);
+    assert_eq!(v.classification.duty.role, Role::Po);
     assert!(!v.title_mismatch);
     assert_eq!(v.missing_pm_duties, PmDuty::ALL);
     assert!(
