@@ -3,9 +3,12 @@
 //!
 //! # Brief overview
 //!
-//! - [`Model`] classifies a posting's duties into a [`Role`], with every
-//!   term's exact contribution and its byte spans ([`Classification`]);
-//!   `Model::default()` is the shipped model, compiled into the binary.
+//! - [`Model`] reads a posting twice: the [`Role`] it is, from all its
+//!   words (title, body, the role names it uses), and the role its duties
+//!   alone describe (role names masked); every term's exact contribution
+//!   and its byte spans come with it ([`Classification`]).
+//!   `Model::default()` is the shipped model, compiled into the binary;
+//!   [`Model::check`] adds the backlog-manager flag ([`Verdict`]).
 //! - [`Analyzer`] turns a posting into terms (stems, acronyms, bigrams), each
 //!   with the byte span of the words it came from, following French rules:
 //!   elisions, inclusive writing, `H/F` markers, accents, ligatures, masked
@@ -21,8 +24,9 @@
 //! let model = Model::default();
 //! let body = "En tant que Product Manager, vous gérez le backlog, rédigez les user stories \
 //!             et animez les cérémonies Scrum avec les développeurs.";
-//! let verdict = model.classify(body);
+//! let verdict = model.classify_posting("Product Manager (H/F)", body);
 //! assert_eq!(verdict.role, Role::Po);
+//! assert_eq!(verdict.duty.role, Role::Po);
 //! let strongest = &verdict.evidence[0];
 //! for span in &strongest.spans {
 //!     println!("{} at {span:?}: {}", strongest.term, &body[span.clone()]);
@@ -68,5 +72,8 @@ mod tests {
         assert_send_sync::<crate::TfIdf>();
         assert_send_sync::<crate::SparseVec>();
         assert_send_sync::<crate::Error>();
+        assert_send_sync::<crate::Model>();
+        assert_send_sync::<crate::Verdict>();
+        assert_send_sync::<crate::model::Calibration>();
     }
 }
