@@ -178,6 +178,18 @@ impl Model {
                 });
             }
         }
+        let c = &info.calibration;
+        for (name, t) in [
+            ("role_temperature", c.role_temperature),
+            ("duty_temperature", c.duty_temperature),
+        ] {
+            if !(t.is_finite() && t > 0.0) {
+                return Err(crate::Error::InvalidParam {
+                    name: "calibration",
+                    reason: format!("{name} is {t}; a temperature must be a positive number"),
+                });
+            }
+        }
         Ok(Model {
             tfidf,
             titles,

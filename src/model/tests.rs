@@ -198,3 +198,31 @@ mod artefact {
         assert!(err(&b).contains("unreadable header"));
     }
 }
+
+#[test]
+fn a_temperature_that_is_not_a_positive_number_is_refused() {
+    let m = shipped();
+    for bad in [0.0, -1.0, f32::NAN, f32::INFINITY] {
+        let mut info = m.info().clone();
+        info.calibration.duty_temperature = bad;
+        let err = Model::new(
+            m.tfidf().clone(),
+            m.titles().clone(),
+            m.role_head().clone(),
+            m.duty_head().clone(),
+            info,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("duty_temperature"), "{bad}: {err}");
+    }
+    let same = Model::new(
+        m.tfidf().clone(),
+        m.titles().clone(),
+        m.role_head().clone(),
+        m.duty_head().clone(),
+        m.info().clone(),
+    )
+    .unwrap();
+    assert_eq!(same.to_bytes(), m.to_bytes());
+}
