@@ -43,14 +43,17 @@ enum Command {
     ///   split -l 100000 dump.jsonl shard- && rolecheck audit shard-ab --line-offset 100000
     #[command(verbatim_doc_comment)]
     Audit(audit::AuditArgs),
-    /// Say which role a posting's duties describe, with the words that decided it.
+    /// Say which product role a posting is, with the words that decided it.
     ///
-    /// The verdict reads the body (the duties); role names in it ("Product
-    /// Manager", "PO", "chef de produit"…) are masked, so a posting titled
-    /// Product Manager whose duties are all backlog and ceremonies reads as
-    /// a Product Owner. The posting is printed back with the terms that pushed
-    /// towards the verdict (against the runner-up) highlighted, and those that
-    /// pushed the other way.
+    /// The posting is read twice. The role comes from all its words: the
+    /// body's duties, the role names it uses ("Product Owner" said twenty
+    /// times counts) and, with --title, the title's words. The duty role
+    /// comes from the body alone with role names masked ("Product Manager",
+    /// "PO", "chef de produit"…): a posting titled Product Manager whose
+    /// duties are all backlog and ceremonies is flagged as a backlog manager
+    /// and reads as a Product Owner. The posting is printed back with the
+    /// terms that pushed towards the verdict (against the runner-up)
+    /// highlighted, and those that pushed the other way.
     ///
     /// Examples:
     ///   rolecheck classify posting.txt --title "Product Manager (H/F)"
@@ -59,10 +62,14 @@ enum Command {
     #[command(verbatim_doc_comment)]
     Classify(classify::ClassifyArgs),
     /// Score a model on labelled postings it was not trained on: accuracy,
-    /// macro-F1, per-role precision / recall / F1 and the confusion matrix.
+    /// macro-F1, per-role precision / recall / F1 and the confusion matrix of
+    /// both readings, how often product roles are read as `other`,
+    /// calibration (expected calibration error, reliability table) and the
+    /// backlog-manager flag on the PM-titled postings.
     ///
-    /// Example:
-    ///   rolecheck eval held-out.jsonl --model my.model
+    /// Examples:
+    ///   rolecheck eval corpus/dev.jsonl
+    ///   rolecheck eval held-out.jsonl --model my.model --no-title --json
     #[command(verbatim_doc_comment)]
     Eval(eval::EvalArgs),
     /// Show how the analyzer reads a text: language, every word with its byte
@@ -78,12 +85,15 @@ enum Command {
     #[command(verbatim_doc_comment)]
     Tokens(tokens::TokensArgs),
     /// Train a model on labelled postings: candidates compared by stratified
-    /// cross-validation, the winner fitted on everything and saved.
+    /// cross-validation, the winner fitted on everything (both heads: the
+    /// role from all of a posting's words, the duties alone), calibrated on
+    /// its out-of-fold scores and saved.
     ///
     /// The corpus is checked first (schema, labels, duplicate ids, near-duplicate
     /// texts); a bad line is reported with its number and nothing is trained.
     /// A Markdown report (per-candidate accuracy, macro-F1, per-role
-    /// precision/recall/F1, confusion matrices) is written beside the model.
+    /// precision/recall/F1, confusion matrices, calibration, the flag's
+    /// threshold) is written beside the model.
     ///
     /// Example:
     ///   rolecheck train --corpus corpus/postings.jsonl -o models/rolecheck.model
