@@ -375,10 +375,14 @@ fn sample_dump_flags_its_backlog_managers_and_reports_them() {
         "{stderr}"
     );
     let rows = std::fs::read_to_string(&csv).unwrap();
-    assert_eq!(
-        csv::Reader::from_reader(rows.as_bytes()).records().count(),
-        16
-    );
+    let mut reader = csv::Reader::from_reader(rows.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records.len(), 16);
+    // Every row has every column, both readings among them.
+    let duty = header.iter().position(|h| h == "duty_role").unwrap();
+    assert!(records.iter().all(|r| r.len() == header.len()));
+    assert!(records.iter().any(|r| r[duty] == *"po"));
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
     assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));

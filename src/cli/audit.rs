@@ -168,6 +168,9 @@ fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()>
                 v.title.clone(),
                 v.role.id().to_string(),
                 format!("{:.4}", v.confidence),
+                v.unsure.to_string(),
+                v.duty_role.id().to_string(),
+                format!("{:.4}", v.duty_confidence),
                 v.claimed_role
                     .map(|r| r.id().to_string())
                     .unwrap_or_default(),
@@ -182,6 +185,9 @@ fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()>
         AuditLine::Error(e) => w.write_record([
             e.line.to_string(),
             e.id.clone().unwrap_or_default(),
+            String::new(),
+            String::new(),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -256,6 +262,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                 "title",
                 "role",
                 "confidence",
+                "unsure",
+                "duty_role",
+                "duty_confidence",
                 "claimed_role",
                 "backlog_manager",
                 "score",
