@@ -17,7 +17,7 @@
 use std::ops::Range;
 
 use crate::text::ROLE_NAMES;
-use crate::vectorize::Scratch;
+use crate::vectorize::{sublinear_tf, Scratch};
 use crate::{Lang, SparseVec, TfIdf};
 
 /// Number of role-name features.
@@ -104,15 +104,11 @@ pub(crate) struct Vectors {
     /// The body's language.
     pub lang: Lang,
     /// Every occurrence in the body, role-reading feature ids (a duty
-    /// feature keeps its id), in text order.
+    /// feature keeps its id): the duty terms' in text order, then the role
+    /// names' in text order.
     pub body_spans: Vec<(u32, Range<usize>)>,
     /// Every occurrence in the title, role-reading feature ids.
     pub title_spans: Vec<(u32, Range<usize>)>,
-}
-
-/// `1 + ln(n)`, the sublinear term frequency the vectorizer uses.
-fn sublinear(n: u32) -> f32 {
-    1.0 + (n as f32).ln()
 }
 
 /// One pass over the body (and one over the title) into both vectors.
@@ -129,20 +125,19 @@ pub(crate) fn vectorize(
         title: title_tfidf.n_features(),
     };
     // About one occurrence per eight bytes of posting text: one allocation, no regrowth.
-    let spans = std::cell::RefCell::new(Vec::with_capacity(text.len() / 8 + 16));
-    let mut names = [0u32; N_ROLE_NAMES];
+    let mut body_spans: Vec<(u32, Range<usize>)> = Vec::with_capacity(text.len() / 8 + 16);
+    let mut name_spans: Vec<(u32, Range<usize>)> = Vec::new();
     let (duty, lang, duty_norm) = body_tfidf.transform_with_role_names(
         scratch,
         text,
-        |o| spans.borrow_mut().push((o.feature, o.span)),
-        |id, span| {
-            names[id] += 1;
-            spans
-                .borrow_mut()
-                .push((layout.role_names() + id as u32, span));
-        },
+        |o| body_spans.push((o.feature, o.span)),
+        |id, span| name_spans.push((layout.role_names() + id as u32, span)),
     );
-    let body_spans: Vec<(u32, Range<usize>)> = spans.into_inner();
+    let mut names = [0u32; N_ROLE_NAMES];
+    for (f, _) in &name_spans {
+        names[(f - layout.role_names()) as usize] += 1;
+    }
+    body_spans.append(&mut name_spans);
     // The role reading: the raw tf-idf of the body's duty terms, of its role
     // names and of the title's terms, L2-normalised together.
     let mut role = SparseVec {
@@ -152,7 +147,7 @@ pub(crate) fn vectorize(
     for (id, &n) in names.iter().enumerate() {
         if n > 0 {
             role.indices.push(layout.role_names() + id as u32);
-            role.values.push(weights.role_names * sublinear(n));
+            role.values.push(weights.role_names * sublinear_tf(n));
         }
     }
     let mut title_spans = Vec::new();

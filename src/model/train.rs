@@ -121,19 +121,11 @@ impl TrainParams {
     /// C ≈ 30.) [`TrainParams::wide_grid`] shows what the other settings are
     /// worth: within the noise of cross-validation on this corpus, or worse.
     pub fn default_grid() -> Vec<Candidate> {
-        let candidate = |classifier, bigrams: bool, title: f32| Candidate {
-            classifier,
-            tfidf: TfIdfParams::default().analyzer(AnalyzerParams::default().bigrams(bigrams)),
-            weights: BlockWeights {
-                title,
-                ..BlockWeights::default()
-            },
-        };
-        let logistic = |alpha| Classifier::Logistic { alpha };
+        let bigrams = TfIdfParams::default;
         vec![
-            candidate(logistic(0.1), true, 2.0),
-            candidate(logistic(0.03), true, 2.0),
-            candidate(Classifier::NaiveBayes { alpha: 0.1 }, true, 2.0),
+            candidate(Classifier::Logistic { alpha: 0.1 }, bigrams(), 2.0),
+            candidate(Classifier::Logistic { alpha: 0.03 }, bigrams(), 2.0),
+            candidate(Classifier::NaiveBayes { alpha: 0.1 }, bigrams(), 2.0),
         ]
     }
 
@@ -142,25 +134,18 @@ impl TrainParams {
     /// term frequencies, a lighter title, and naive Bayes. It includes the
     /// default grid, and takes about three times as long.
     pub fn wide_grid() -> Vec<Candidate> {
-        let candidate = |alpha: f64, tfidf: TfIdfParams, title: f32| Candidate {
-            classifier: Classifier::Logistic { alpha },
-            tfidf,
-            weights: BlockWeights {
-                title,
-                ..BlockWeights::default()
-            },
-        };
+        let logistic = |alpha| Classifier::Logistic { alpha };
         let base = TfIdfParams::default;
         let unigrams = || base().analyzer(AnalyzerParams::default().bigrams(false));
         let mut grid: Vec<Candidate> = [1.0, 0.3, 0.1, 0.03, 0.01]
             .into_iter()
-            .map(|alpha| candidate(alpha, base(), 2.0))
+            .map(|alpha| candidate(logistic(alpha), base(), 2.0))
             .collect();
         grid.extend([
-            candidate(0.03, base(), 0.5),
-            candidate(0.03, unigrams(), 2.0),
-            candidate(0.03, base().min_df(3), 2.0),
-            candidate(0.03, base().sublinear_tf(false), 2.0),
+            candidate(logistic(0.03), base(), 0.5),
+            candidate(logistic(0.03), unigrams(), 2.0),
+            candidate(logistic(0.03), base().min_df(3), 2.0),
+            candidate(logistic(0.03), base().sublinear_tf(false), 2.0),
         ]);
         grid.extend(
             TrainParams::default_grid()
@@ -197,6 +182,18 @@ impl TrainParams {
             );
         }
         Ok(())
+    }
+}
+
+/// A grid point: `classifier` over `tfidf`, the title's terms weighted `title`.
+fn candidate(classifier: Classifier, tfidf: TfIdfParams, title: f32) -> Candidate {
+    Candidate {
+        classifier,
+        tfidf,
+        weights: BlockWeights {
+            title,
+            ..BlockWeights::default()
+        },
     }
 }
 
@@ -327,6 +324,9 @@ fn best(per_candidate: &[Vec<FoldResult>]) -> usize {
     (0..f1.len()).fold(0, |b, c| if f1[c] > f1[b] { c } else { b })
 }
 
+/// One head's seven scores (or probabilities) for a posting.
+type Scored = [f32; N_ROLES];
+
 /// What the chosen candidate's out-of-fold scores give: each head's
 /// temperature, the role reading's calibration out of fold, the duty
 /// reading's scores, and the backlog-manager flag's threshold.
@@ -336,37 +336,36 @@ fn calibrate_out_of_fold(
 ) -> (Calibration, Scores, Option<DetectorInfo>) {
     let k = outer.len();
     let truth = |i: usize| postings[i].label;
-    let role: Vec<([f32; N_ROLES], Role)> = outer
-        .iter()
-        .flat_map(|f| f.scores.iter().map(|&(i, r, _)| (r, truth(i))))
-        .collect();
-    let duty: Vec<([f32; N_ROLES], Role)> = outer
-        .iter()
-        .flat_map(|f| f.scores.iter().map(|&(i, _, d)| (d, truth(i))))
-        .collect();
+    // Each head's out-of-fold scores and true roles, per fold.
+    let per_fold = |head: fn(&(usize, Scored, Scored)) -> Scored| -> Vec<Vec<(Scored, Role)>> {
+        outer
+            .iter()
+            .map(|f| f.scores.iter().map(|s| (head(s), truth(s.0))).collect())
+            .collect()
+    };
+    let role_folds = per_fold(|s| s.1);
+    let duty: Vec<(Scored, Role)> = per_fold(|s| s.2).concat();
+    let role = role_folds.concat();
     let role_temperature = fit_temperature(&role);
     let duty_temperature = fit_temperature(&duty);
-    // Calibration measured honestly: each fold's temperature fitted on the others.
-    let at = |t: f32, scored: &mut dyn Iterator<Item = ([f32; N_ROLES], Role)>| {
+    let probabilities = |scored: &[(Scored, Role)], t: f32| -> Vec<(Scored, Role)> {
         scored
-            .map(|(s, r)| (scaled_softmax(&s, t), r))
-            .collect::<Vec<_>>()
+            .iter()
+            .map(|(s, r)| (scaled_softmax(s, t), *r))
+            .collect()
     };
+    // Calibration measured honestly: each fold's temperature fitted on the others.
     let mut held_out = Vec::new();
-    for (f, fold) in outer.iter().enumerate() {
-        let others: Vec<([f32; N_ROLES], Role)> = outer
+    for (f, fold) in role_folds.iter().enumerate() {
+        let others: Vec<(Scored, Role)> = role_folds
             .iter()
             .enumerate()
             .filter(|(g, _)| *g != f)
-            .flat_map(|(_, o)| o.scores.iter().map(|&(i, r, _)| (r, truth(i))))
+            .flat_map(|(_, o)| o.iter().copied())
             .collect();
-        let t = fit_temperature(&others);
-        held_out.extend(at(
-            t,
-            &mut fold.scores.iter().map(|&(i, r, _)| (r, truth(i))),
-        ));
+        held_out.extend(probabilities(fold, fit_temperature(&others)));
     }
-    let (role_ece_before, _) = reliability(&at(1.0, &mut role.iter().copied()));
+    let (role_ece_before, _) = reliability(&probabilities(&role, 1.0));
     let (role_ece, role_reliability) = reliability(&held_out);
     let calibration = Calibration {
         role_temperature,

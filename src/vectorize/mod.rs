@@ -143,7 +143,7 @@ pub struct TfIdf {
 /// `1 + ln(n)`, from a table for the small counts nearly all terms have
 /// (the logarithm showed in profiles); the same values as computed directly.
 #[inline]
-fn sublinear_tf(n: u32) -> f32 {
+pub(crate) fn sublinear_tf(n: u32) -> f32 {
     static SMALL: std::sync::LazyLock<[f32; 64]> =
         std::sync::LazyLock::new(|| std::array::from_fn(|n| 1.0 + (n as f32).ln()));
     match SMALL.get(n as usize) {
