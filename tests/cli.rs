@@ -122,8 +122,10 @@ fn classify_reads_duties_not_the_title_and_highlights_them() {
             .starts_with("duties alone: Product Owner (po) "),
         "{out}"
     );
-    // The title's words count for the role, shown apart from the body's.
-    assert!(out.contains("title:product manag"), "{out}");
+    // The title's words count for the role, shown apart from the body's,
+    // and every term in the posting's own words, not as a stem.
+    assert!(out.contains("title “Product Manager”"), "{out}");
+    assert!(out.contains("user stories +") && !out.contains("user stori "), "{out}");
     assert!(
         out.contains("PM duties never mentioned: discovery / user research"),
         "{out}"
@@ -163,13 +165,12 @@ fn classify_json_has_the_verdict_the_evidence_and_the_spans() {
         .map(|d| d.as_str().unwrap())
         .collect();
     assert_eq!(missing, ["discovery", "strategy", "outcomes", "business"]);
-    let probs = v["probabilities"].as_array().unwrap();
+    // The same shape as in the audit's lines: an object keyed by role.
+    let probs = v["probabilities"].as_object().unwrap();
     assert_eq!(probs.len(), 7);
-    let sum: f64 = probs
-        .iter()
-        .map(|p| p["probability"].as_f64().unwrap())
-        .sum();
+    let sum: f64 = probs.values().map(|p| p.as_f64().unwrap()).sum();
     assert!((sum - 1.0).abs() < 1e-4);
+    assert!(probs["po"].as_f64().unwrap() > 0.5, "{probs:?}");
     let evidence = v["evidence"].as_array().unwrap();
     assert!(!evidence.is_empty());
     for p in evidence {
@@ -186,6 +187,7 @@ fn classify_json_has_the_verdict_the_evidence_and_the_spans() {
             t["contributions"]["po"].is_number() && t["contributions"]["pm"].is_number(),
             "{t}"
         );
+        assert!(t["term"].is_string() && t["surface"].is_string(), "{t}");
         for s in t["spans"].as_array().unwrap() {
             let (a, b) = (
                 s["start"].as_u64().unwrap() as usize,

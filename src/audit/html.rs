@@ -144,11 +144,14 @@ fn decode_entity(name: &str) -> Option<char> {
     })
 }
 
-/// Escapes text for HTML content and attribute values.
+/// Escapes text for HTML content and attribute values; bidirectional
+/// controls (a right-to-left override in a company name) are dropped, so
+/// posting text cannot reorder the page around it.
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
+            c if super::input::is_bidi_control(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

@@ -93,6 +93,10 @@ fn error(out: &mut Vec<u8>, e: &ErrorLine) {
         out.extend_from_slice(b",\"id\":");
         string(out, id);
     }
+    if let Some(lang) = e.lang {
+        out.extend_from_slice(b",\"lang\":");
+        string(out, lang);
+    }
     out.extend_from_slice(b",\"error\":");
     string(out, &e.error);
     out.push(b'}');
@@ -180,7 +184,7 @@ fn string(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::audit_record;
+    use crate::audit::{audit_record, Settings};
     use crate::audit::input::{Fields, JsonlRecords};
     use crate::{Corpus, Model, Scratch};
 
@@ -205,7 +209,7 @@ mod tests {
         let mut scratch = Scratch::new();
         let (mut verdicts, mut errors) = (0, 0);
         for record in JsonlRecords::new(&dump[..], Fields::default()) {
-            let (line, _, _) = audit_record(&model, &mut scratch, record, 0, 0.0);
+            let (line, _, _) = audit_record(&model, &mut scratch, record, &Settings::default());
             let mut ours = Vec::new();
             line.write_json(&mut ours);
             assert_eq!(

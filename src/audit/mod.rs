@@ -72,6 +72,9 @@ pub struct ErrorLine {
     /// Its id, when it could be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    /// Its language, when it is one rolecheck does not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lang: Option<&'static str>,
     /// What is wrong with it.
     pub error: String,
 }
@@ -93,33 +96,116 @@ pub struct Flagged {
     pub verdict: VerdictLine,
     /// Its company, when known.
     pub company: Option<String>,
-    /// Its description (HTML stripped), where the evidence spans point.
+    /// Its description (HTML stripped), where the evidence spans point: for
+    /// a long one, only its start and the passages around the evidence,
+    /// the spans moved to match.
     pub text: String,
+    /// Byte offsets in `text` where passages were left out (empty: whole).
+    pub gaps: Vec<usize>,
 }
 
-/// Judges one record. Pure: the same record and model give the same line.
+/// Longest description kept whole for the report, in bytes.
+const REPORT_TEXT_BYTES: usize = 6000;
+/// Context kept on each side of a piece of evidence in a cut description.
+const CONTEXT_BYTES: usize = 400;
+
+/// The report's copy of a flagged posting: whole when short; else its
+/// start and the passages around its evidence, the spans moved to match,
+/// so a 1 MB posting costs the report a few kilobytes.
+fn flagged(verdict: &VerdictLine, company: Option<String>, text: String) -> Flagged {
+    let mut verdict = verdict.clone();
+    if text.len() <= REPORT_TEXT_BYTES {
+        return Flagged {
+            verdict,
+            company,
+            text,
+            gaps: Vec::new(),
+        };
+    }
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let mut keep: Vec<(usize, usize)> = vec![(0, floor(CONTEXT_BYTES * 2))];
+    for p in &verdict.evidence {
+        keep.push((floor(p.span.start.saturating_sub(CONTEXT_BYTES)), floor(p.span.end + CONTEXT_BYTES)));
+    }
+    keep.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (s, e) in keep {
+        match merged.last_mut() {
+            Some(last) if s <= last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    let mut short = String::new();
+    let mut gaps = Vec::new();
+    let mut moved = Vec::with_capacity(merged.len());
+    for &(s, e) in &merged {
+        if s > 0 {
+            gaps.push(short.len());
+        }
+        moved.push((s, e, short.len()));
+        short.push_str(&text[s..e]);
+    }
+    if merged.last().is_some_and(|&(_, e)| e < text.len()) {
+        gaps.push(short.len());
+    }
+    for p in &mut verdict.evidence {
+        if let Some(&(s, _, at)) = moved.iter().find(|&&(s, e, _)| s <= p.span.start && p.span.end <= e) {
+            p.span = p.span.start - s + at..p.span.end - s + at;
+        }
+    }
+    Flagged {
+        verdict,
+        company,
+        text: short,
+        gaps,
+    }
+}
+
+/// How records are judged.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    /// Added to every record's line: the shard's first line minus one.
+    pub line_offset: usize,
+    /// Verdicts under this confidence are marked unsure.
+    pub min_confidence: f32,
+    /// Read every posting in this language, even one written in a language
+    /// rolecheck does not read (which is otherwise refused).
+    pub force_lang: Option<Lang>,
+}
+
+/// Why a posting in a language rolecheck does not read gets no verdict.
+pub fn unsupported_language_error(lang: &str) -> String {
+    format!(
+        "unsupported language: the posting reads as `{lang}`; rolecheck reads French and English \
+         (--force-lang fr or en judges it anyway)"
+    )
+}
+
+/// Judges one record. Pure: the same record, model and settings give the same line.
 pub fn audit_record(
     model: &Model,
     scratch: &mut Scratch,
     record: Record,
-    line_offset: usize,
-    min_confidence: f32,
+    settings: &Settings,
 ) -> (AuditLine, Option<Flagged>, Option<String>) {
-    let line = record.line + line_offset;
+    let line = record.line + settings.line_offset;
+    let error = |id, lang, error| (AuditLine::Error(ErrorLine { line, id, lang, error }), None, None);
     let posting = match record.posting {
         Ok(p) => p,
-        Err(error) => {
-            return (
-                AuditLine::Error(ErrorLine {
-                    line,
-                    id: record.id,
-                    error,
-                }),
-                None,
-                None,
-            )
-        }
+        Err(e) => return error(record.id, None, e),
     };
+    if settings.force_lang.is_none() {
+        if let Some(lang) = crate::text::unsupported_language(&posting.text) {
+            return error(posting.id, Some(lang), unsupported_language_error(lang));
+        }
+    }
+    scratch.read_as(settings.force_lang);
     let v = model.check_with(
         scratch,
         &posting.title,
@@ -140,7 +226,7 @@ pub fn audit_record(
         title: posting.title,
         role: c.role,
         confidence: c.confidence,
-        unsure: c.confidence < min_confidence,
+        unsure: c.confidence < settings.min_confidence,
         probabilities,
         duty_role: c.duty.role,
         duty_confidence: c.duty.confidence,
@@ -151,11 +237,9 @@ pub fn audit_record(
         evidence: v.evidence,
         lang: c.lang,
     };
-    let flagged = verdict.backlog_manager.then(|| Flagged {
-        verdict: verdict.clone(),
-        company: posting.company.clone(),
-        text: posting.text,
-    });
+    let flagged = verdict
+        .backlog_manager
+        .then(|| flagged(&verdict, posting.company.clone(), posting.text));
     (AuditLine::Verdict(verdict), flagged, posting.company)
 }
 
@@ -221,6 +305,13 @@ mod tests {
     use super::input::{Fields, JsonlRecords};
     use super::*;
 
+    fn settings(line_offset: usize) -> Settings {
+        Settings {
+            line_offset,
+            ..Settings::default()
+        }
+    }
+
     #[test]
     fn summary_counts_add_up_to_the_records() {
         let model = Model::shipped().unwrap();
@@ -229,7 +320,7 @@ mod tests {
                     {\"id\": 3, \"title\": \"PMM\", \"description\": \"Positioning, messaging and launches.\"}\n";
         let mut summary = Summary::default();
         for record in JsonlRecords::new(dump.as_bytes(), Fields::default()) {
-            let (line, _, company) = audit_record(&model, &mut Scratch::new(), record, 10, 0.0);
+            let (line, _, company) = audit_record(&model, &mut Scratch::new(), record, &settings(10));
             summary.add(&line, company.as_deref());
         }
         assert_eq!(summary.records, 3);
@@ -267,7 +358,7 @@ mod tests {
         let records: Vec<_> = JsonlRecords::new(&b"\n\nbad\n"[..], Fields::default()).collect();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].line, 3, "blank lines count");
-        let (line, _, _) = audit_record(&model, &mut Scratch::new(), records[0].clone(), 100, 0.0);
+        let (line, _, _) = audit_record(&model, &mut Scratch::new(), records[0].clone(), &settings(100));
         assert!(matches!(
             line,
             AuditLine::Error(ErrorLine { line: 103, .. })

@@ -8,7 +8,8 @@ use super::{Flagged, Summary};
 use crate::detect::Side;
 use crate::Role;
 
-const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222}\
+const STYLE: &str = "body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#222;overflow-wrap:anywhere}\
+bdi{unicode-bidi:isolate}.cut{color:#888;font-style:italic}\
 h1{font-size:1.6rem}h2{margin-top:2rem;border-bottom:1px solid #ddd}\
 .totals{display:flex;gap:1rem;flex-wrap:wrap}.totals div{background:#f4f4f6;border-radius:6px;padding:.6rem 1rem}\
 .totals b{display:block;font-size:1.4rem}table{border-collapse:collapse}td,th{padding:.2rem .8rem;text-align:left}\
@@ -26,7 +27,7 @@ pub fn render_report(
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>rolecheck audit — {src}</title>\
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>rolecheck audit — {src}</title>\
          <style>{STYLE}</style></head><body><h1>rolecheck audit of {src}</h1>",
         src = escape(source)
     );
@@ -58,7 +59,7 @@ pub fn render_report(
             for (name, (total, flagged)) in companies.into_iter().take(15) {
                 let _ = write!(
                     h,
-                    "<tr><td>{}</td><td>{flagged}</td><td>{total}</td></tr>",
+                    "<tr><td><bdi>{}</bdi></td><td>{flagged}</td><td>{total}</td></tr>",
                     escape(name)
                 );
             }
@@ -115,11 +116,11 @@ fn role_chart(counts: &[usize; 7]) -> String {
 fn flagged_article(f: &Flagged) -> String {
     let v = &f.verdict;
     let mut a = format!(
-        "<article><h3>{}</h3><div class=\"meta\">line {}{}{} · score {:.2} · reads as {} ({:.0}%) · duties alone: {} ({:.0}%)</div>",
+        "<article><h3><bdi>{}</bdi></h3><div class=\"meta\">line {}{}{} · score {:.2} · reads as {} ({:.0}%) · duties alone: {} ({:.0}%)</div>",
         escape(if v.title.is_empty() { "(untitled)" } else { &v.title }),
         v.line,
-        v.id.as_deref().map(|i| format!(" · id {}", escape(i))).unwrap_or_default(),
-        f.company.as_deref().map(|c| format!(" · {}", escape(c))).unwrap_or_default(),
+        v.id.as_deref().map(|i| format!(" · id <bdi>{}</bdi>", escape(i))).unwrap_or_default(),
+        f.company.as_deref().map(|c| format!(" · <bdi>{}</bdi>", escape(c))).unwrap_or_default(),
         v.score,
         escape(v.role.name()),
         v.confidence * 100.0,
@@ -143,7 +144,7 @@ fn flagged_article(f: &Flagged) -> String {
         if s < at {
             continue;
         }
-        a.push_str(&escape(&f.text[at..s]));
+        push_text(&mut a, f, at..s);
         let class = if side == Side::Po { "po" } else { "pm" };
         let _ = write!(
             a,
@@ -152,7 +153,26 @@ fn flagged_article(f: &Flagged) -> String {
         );
         at = e;
     }
-    a.push_str(&escape(&f.text[at..]));
-    a.push_str("</div></article>");
+    push_text(&mut a, f, at..f.text.len());
+    a.push_str("</div>");
+    if !f.gaps.is_empty() {
+        a.push_str("<p class=\"cut\">Long posting: only the passages around its evidence are shown.</p>");
+    }
+    a.push_str("</article>");
     a
+}
+
+/// A stretch of a flagged posting's text, escaped, with the passages left
+/// out of it marked.
+fn push_text(a: &mut String, f: &Flagged, range: std::ops::Range<usize>) {
+    let mut at = range.start;
+    for &gap in f.gaps.iter().filter(|&&g| range.start <= g && g < range.end) {
+        a.push_str(&escape(&f.text[at..gap]));
+        a.push_str("<span class=\"cut\"> […] </span>");
+        at = gap;
+    }
+    a.push_str(&escape(&f.text[at..range.end]));
+    if range.end == f.text.len() && f.gaps.last() == Some(&range.end) {
+        a.push_str("<span class=\"cut\"> […]</span>");
+    }
 }

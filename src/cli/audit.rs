@@ -1,7 +1,7 @@
 //! `rolecheck audit`: a whole dump, one verdict per record, in order.
 
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -56,15 +56,38 @@ pub struct AuditArgs {
     only_flagged: bool,
     /// Add N to every line number: the shard's first line minus one, so
     /// concatenated shard outputs number lines as one run would.
-    #[arg(long, default_value_t = 0, value_name = "N")]
+    #[arg(long, default_value_t = 0, value_name = "N", value_parser = line_offset)]
     line_offset: usize,
+    /// The largest record read, in bytes (suffixes K, M, G): a longer one
+    /// becomes an error line and is skipped without being held in memory.
+    #[arg(long, value_name = "BYTES", default_value = "16M", value_parser = super::byte_size)]
+    max_record_bytes: usize,
     /// Mark verdicts whose confidence is under P as unsure (0 to 1); they
     /// keep their role and are counted apart in the summary.
     #[arg(long, value_name = "P", default_value_t = 0.0, value_parser = super::probability)]
     min_confidence: f32,
+    /// Read every posting as French or English, even one whose words say
+    /// it is in another language (by default such a posting gets an
+    /// `unsupported language` error line).
+    #[arg(long, value_name = "fr|en")]
+    force_lang: Option<rolecheck::Lang>,
     /// A model file to use instead of the shipped one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
+}
+
+/// The largest `--line-offset`: line numbers stay exact in any JSON reader
+/// (up to 2^53) for dumps of up to 2^52 records.
+const MAX_LINE_OFFSET: usize = 1 << 52;
+
+fn line_offset(s: &str) -> Result<usize, String> {
+    match s.parse::<u64>() {
+        Ok(n) if n <= MAX_LINE_OFFSET as u64 => Ok(n as usize),
+        Ok(_) => Err(format!(
+            "{s} is too large: line numbers past 2^53 are not exact in JSON; the limit is {MAX_LINE_OFFSET}"
+        )),
+        Err(_) => Err(format!("`{s}` is not a line count (a whole number from 0)")),
+    }
 }
 
 /// Records judged per parallel batch: enough to keep every core busy,
@@ -87,17 +110,19 @@ impl<R: std::io::Read> std::io::Read for Counting<R> {
 }
 
 /// Judges one record; should judging it panic (a bug), the record gets an
-/// error line naming the bug and the run goes on: one record never stops a dump.
+/// error line naming the bug and the run goes on: one record never stops a
+/// dump. The panic is caught outside the thread's scratch, which is emptied
+/// as the panic leaves it.
 fn judge(
     model: &rolecheck::Model,
-    scratch: &mut rolecheck::vectorize::Scratch,
     record: Record,
-    line_offset: usize,
-    min_confidence: f32,
+    settings: &audit::Settings,
 ) -> (AuditLine, Option<audit::Flagged>, Option<String>) {
-    let (line, id) = (record.line + line_offset, record.id.clone());
+    let (line, id) = (record.line + settings.line_offset, record.id.clone());
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        audit::audit_record(model, scratch, record, line_offset, min_confidence)
+        rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
+            audit::audit_record(model, scratch, record, settings)
+        })
     }))
     .unwrap_or_else(|panic| {
         let what = panic
@@ -106,11 +131,13 @@ fn judge(
             .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
         let error = format!("internal error while judging this record (please report it): {what}");
-        (
-            AuditLine::Error(audit::ErrorLine { line, id, error }),
-            None,
-            None,
-        )
+        let line = audit::ErrorLine {
+            line,
+            id,
+            lang: None,
+            error,
+        };
+        (AuditLine::Error(line), None, None)
     })
 }
 
@@ -154,6 +181,36 @@ impl<W: Write> Sink<W> {
     }
 }
 
+/// The CSV output's columns.
+const CSV_HEADER: [&str; 15] = [
+    "line",
+    "id",
+    "title",
+    "role",
+    "confidence",
+    "unsure",
+    "duty_role",
+    "duty_confidence",
+    "claimed_role",
+    "backlog_manager",
+    "score",
+    "title_mismatch",
+    "lang",
+    "evidence",
+    "error",
+];
+
+/// A cell of text from the dump, made inert for spreadsheets (OWASP's
+/// advice on CSV injection): one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is prefixed with `'`, so it cannot run as a formula.
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
 fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()> {
     match line {
         AuditLine::Verdict(v) => {
@@ -164,8 +221,8 @@ fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()>
                 .collect();
             w.write_record([
                 v.line.to_string(),
-                v.id.clone().unwrap_or_default(),
-                v.title.clone(),
+                inert(v.id.as_deref().unwrap_or_default()),
+                inert(&v.title),
                 v.role.id().to_string(),
                 format!("{:.4}", v.confidence),
                 v.unsure.to_string(),
@@ -178,13 +235,13 @@ fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()>
                 format!("{:.4}", v.score),
                 v.title_mismatch.to_string(),
                 v.lang.to_string(),
-                evidence.join(" | "),
+                inert(&evidence.join(" | ")),
                 String::new(),
             ])
         }
         AuditLine::Error(e) => w.write_record([
             e.line.to_string(),
-            e.id.clone().unwrap_or_default(),
+            inert(e.id.as_deref().unwrap_or_default()),
             String::new(),
             String::new(),
             String::new(),
@@ -197,14 +254,154 @@ fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()>
             String::new(),
             String::new(),
             String::new(),
-            e.error.clone(),
+            inert(&e.error),
         ]),
     }
 }
 
-pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
-    let model = super::load_model(args.model.as_deref())?;
+/// An output file, written under a temporary name beside it and renamed
+/// into place at the end: an interrupted run never leaves a truncated file
+/// where a good one was. Devices and pipes (`/dev/null`) are written directly.
+struct OutputFile {
+    path: PathBuf,
+    temp: Option<tempfile::NamedTempFile>,
+}
+
+impl OutputFile {
+    /// Creates the temporary file now, so a missing directory or a
+    /// read-only one stops the run before the first record is read.
+    fn create(path: &Path) -> anyhow::Result<OutputFile> {
+        let special = std::fs::metadata(path).is_ok_and(|m| !m.is_file());
+        let temp = if special {
+            None
+        } else {
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            if !dir.is_dir() {
+                anyhow::bail!(
+                    "cannot write {}: the directory {} does not exist",
+                    path.display(),
+                    dir.display()
+                );
+            }
+            Some(
+                tempfile::Builder::new()
+                    .prefix(".rolecheck-")
+                    .suffix(".part")
+                    .tempfile_in(dir)
+                    .with_context(|| format!("cannot write {}", path.display()))?,
+            )
+        };
+        Ok(OutputFile {
+            path: path.to_path_buf(),
+            temp,
+        })
+    }
+
+    fn writer(&self) -> anyhow::Result<std::fs::File> {
+        match &self.temp {
+            Some(t) => Ok(t.reopen()?),
+            None => std::fs::OpenOptions::new()
+                .write(true)
+                .open(&self.path)
+                .with_context(|| format!("opening {}", self.path.display())),
+        }
+    }
+
+    /// Moves the finished file into place.
+    fn finish(self) -> anyhow::Result<()> {
+        if let Some(t) = self.temp {
+            t.persist(&self.path)
+                .with_context(|| format!("writing {}", self.path.display()))?;
+        }
+        Ok(())
+    }
+}
+
+/// Where a path points, for comparing paths that may not exist yet: the
+/// canonical directory joined with the file name.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(p) = path.canonicalize() {
+        return Some(p);
+    }
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    Some(dir.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Refuses an output that is the input or the other output: same path,
+/// or the same file under another name (a link).
+fn check_distinct(input: &str, output: Option<&Path>, report: Option<&Path>) -> anyhow::Result<()> {
+    let input = (input != "-").then(|| Path::new(input));
+    let named = [
+        ("the input", input),
+        ("the output (-o)", output),
+        ("the report (--report)", report),
+    ];
+    for (i, (what_a, a)) in named.iter().enumerate() {
+        for (what_b, b) in &named[i + 1..] {
+            let (Some(a), Some(b)) = (a, b) else { continue };
+            let same = same_file::is_same_file(a, b).unwrap_or(false)
+                || resolved(a).is_some_and(|ra| Some(ra) == resolved(b));
+            if same {
+                anyhow::bail!(
+                    "{what_a} and {what_b} are the same file ({}): writing one would destroy the other; choose another name",
+                    b.display()
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads the dump's records one at a time, as the workers want them.
+fn reader(
+    args: &AuditArgs,
+    fields: &Fields,
+    bytes: &Arc<AtomicU64>,
+) -> anyhow::Result<Box<dyn FnMut() -> Option<Pending>>> {
+    if args.input == "-" && std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "no dump given and standard input is a terminal: name a file (rolecheck audit dump.jsonl) or pipe one in (… | rolecheck audit -)"
+        );
+    }
+    let (reader, format) =
+        audit::input::open(&args.input).with_context(|| format!("opening {}", args.input))?;
+    let reader = std::io::BufReader::new(Counting {
+        inner: reader,
+        bytes: Arc::clone(bytes),
+    });
+    let max = args.max_record_bytes;
+    // JSON records are parsed on the worker threads, with the judging; the
+    // CSV reader splits records itself, here.
+    let line = |l: Result<(usize, Vec<u8>), Record>| match l {
+        Ok((line, raw)) => Pending::Line(line, raw),
+        Err(record) => Pending::Record(record),
+    };
+    Ok(match format {
+        Format::Jsonl => {
+            let mut lines = audit::input::JsonlRecords::new(reader, fields.clone()).max_record_bytes(max);
+            Box::new(move || lines.next_line().map(line))
+        }
+        Format::JsonArray => {
+            let mut elements =
+                audit::input::JsonArrayRecords::new(reader, fields.clone()).max_record_bytes(max);
+            Box::new(move || elements.next_element().map(line))
+        }
+        Format::Csv => {
+            let mut records =
+                audit::input::CsvRecords::with_max_record_bytes(reader, fields.clone(), max)
+                    .map_err(|e| anyhow::anyhow!("{}: {e}", args.input))?;
+            Box::new(move || records.next().map(Pending::Record))
+        }
+    })
+}
+
+fn fields(args: &AuditArgs) -> Fields {
     let mut fields = Fields::default();
     for (flag, target) in [
         (&args.title_field, &mut fields.title),
@@ -216,74 +413,57 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             *target = vec![f.clone()];
         }
     }
-    let (reader, format) =
-        audit::input::open(&args.input).with_context(|| format!("opening {}", args.input))?;
-    let bytes = Arc::new(AtomicU64::new(0));
-    let reader = std::io::BufReader::new(Counting {
-        inner: reader,
-        bytes: Arc::clone(&bytes),
-    });
-    // JSONL lines are parsed on the worker threads, with the judging; the
-    // CSV reader splits records itself, here.
-    let mut next: Box<dyn FnMut() -> Option<Pending>> = match format {
-        Format::Jsonl => {
-            let mut lines = audit::input::JsonlRecords::new(reader, fields.clone());
-            Box::new(move || {
-                lines.next_line().map(|l| match l {
-                    Ok((line, raw)) => Pending::Line(line, raw),
-                    Err(record) => Pending::Record(record),
-                })
-            })
-        }
-        Format::Csv => {
-            let mut records = audit::input::CsvRecords::new(reader, fields.clone())
-                .map_err(|e| anyhow::anyhow!("{}: {e}", args.input))?;
-            Box::new(move || records.next().map(Pending::Record))
-        }
-    };
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .context("starting worker threads")?;
-    let out: Box<dyn Write> = match &args.output {
-        Some(p) => {
-            Box::new(std::fs::File::create(p).with_context(|| format!("creating {}", p.display()))?)
-        }
-        None => Box::new(std::io::stdout().lock()),
-    };
-    let out = std::io::BufWriter::with_capacity(1 << 16, out);
-    let mut sink = match args.format {
+    fields
+}
+
+fn sink(args: &AuditArgs, out: Box<dyn Write>) -> anyhow::Result<Sink<Box<dyn Write>>> {
+    let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
+    Ok(match args.format {
         OutFormat::Jsonl => Sink::Jsonl(out),
         OutFormat::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "line",
-                "id",
-                "title",
-                "role",
-                "confidence",
-                "unsure",
-                "duty_role",
-                "duty_confidence",
-                "claimed_role",
-                "backlog_manager",
-                "score",
-                "title_mismatch",
-                "lang",
-                "evidence",
-                "error",
-            ])?;
+            w.write_record(CSV_HEADER)?;
             Sink::Csv(Box::new(w))
         }
-    };
-    let progress = std::io::stderr().is_terminal().then(|| {
+    })
+}
+
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    std::io::stderr().is_terminal().then(|| {
         let bar = indicatif::ProgressBar::new_spinner();
         bar.set_style(
             indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         bar
-    });
+    })
+}
+
+pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    // Everything that can stop the run is checked before the first record.
+    check_distinct(&args.input, args.output.as_deref(), args.report.as_deref())?;
+    let model = super::load_model(args.model.as_deref())?;
+    let fields = fields(&args);
+    let settings = audit::Settings {
+        line_offset: args.line_offset,
+        min_confidence: args.min_confidence,
+        force_lang: args.force_lang,
+    };
+    let bytes = Arc::new(AtomicU64::new(0));
+    let mut next = reader(&args, &fields, &bytes)?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .build()
+        .context("starting worker threads")?;
+    let output = args.output.as_deref().map(OutputFile::create).transpose()?;
+    let report = args.report.as_deref().map(OutputFile::create).transpose()?;
+    let out: Box<dyn Write> = match &output {
+        Some(o) => Box::new(o.writer()?),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut sink = sink(&args, out)?;
+    let progress = progress_bar();
 
     let mut summary = Summary::default();
     let mut flagged = Vec::new();
@@ -305,16 +485,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
                         }
                         Pending::Record(r) => r,
                     };
-                    let (line, flag, company) =
-                        rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
-                            judge(
-                                &model,
-                                scratch,
-                                record,
-                                args.line_offset,
-                                args.min_confidence,
-                            )
-                        });
+                    let (line, flag, company) = judge(&model, record, &settings);
                     let json = jsonl_out.then(|| json_line(&line));
                     (line, json, flag, company)
                 })
@@ -347,13 +518,20 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         }
     }
     sink.flush()?;
+    drop(sink);
+    if let Some(o) = output {
+        o.finish()?;
+    }
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
-    if let Some(path) = &args.report {
+    if let Some(r) = report {
         let html = audit::render_report(&args.input, &summary, &flagged, elapsed);
-        std::fs::write(path, html).with_context(|| format!("writing {}", path.display()))?;
+        let mut w = r.writer()?;
+        w.write_all(html.as_bytes())
+            .with_context(|| format!("writing {}", r.path.display()))?;
+        r.finish()?;
     }
     print_summary(
         &summary,

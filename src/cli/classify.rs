@@ -4,7 +4,10 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rolecheck::detect::Side;
+use rolecheck::audit::html::strip_html;
+use rolecheck::audit::input::is_bidi_control;
+use rolecheck::detect::{Depth, Side};
+use rolecheck::vectorize::Scratch;
 use rolecheck::model::{Evidence, Field};
 use rolecheck::Verdict;
 use serde::Serialize;
@@ -26,6 +29,9 @@ pub struct ClassifyArgs {
     /// The posting's body, a file holding it, or - for standard input.
     #[arg(value_name = "TEXT | FILE | -")]
     input: Option<String>,
+    /// Take the argument as the posting's text, even when it looks like a file name.
+    #[arg(long)]
+    text: bool,
     /// The posting's title: its words count towards the role (as title
     /// words, apart from the body's), and a Product Manager title is checked
     /// against the duties for a backlog manager.
@@ -43,6 +49,10 @@ pub struct ClassifyArgs {
     /// Colour the highlights.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
+    /// Read the posting as French or English even when its words say it is
+    /// in another language (by default such a posting is refused).
+    #[arg(long, value_name = "fr|en")]
+    force_lang: Option<rolecheck::Lang>,
     /// A model file to use instead of the shipped one.
     #[arg(long, value_name = "FILE")]
     model: Option<PathBuf>,
@@ -57,14 +67,26 @@ struct JsonVerdict<'a> {
 }
 
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
-    let text = super::read_text_arg(args.input.as_deref())?;
+    // HTML is stripped as in `audit`, so both give the same verdict.
+    let text = strip_html(&super::read_text_arg(args.input.as_deref(), args.text)?);
+    if text.trim().is_empty() {
+        anyhow::bail!("the posting is empty: nothing to classify");
+    }
+    let title = args.title.as_deref().map(strip_html);
+    if args.force_lang.is_none() {
+        if let Some(lang) = rolecheck::text::unsupported_language(&text) {
+            anyhow::bail!("{}", rolecheck::audit::unsupported_language_error(lang));
+        }
+    }
     let model = super::load_model(args.model.as_deref())?;
-    let verdict = model.check(args.title.as_deref().unwrap_or(""), &text);
+    let mut scratch = Scratch::new();
+    scratch.read_as(args.force_lang);
+    let verdict = model.check_with(&mut scratch, title.as_deref().unwrap_or(""), &text, Depth::Full);
     let unsure = verdict.classification.confidence < args.min_confidence;
     let mut out = std::io::stdout().lock();
     if args.json {
         let json = JsonVerdict {
-            title: args.title.as_deref(),
+            title: title.as_deref(),
             verdict: &verdict,
             unsure,
         };
@@ -81,7 +103,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         };
         write_human(
             &mut out,
-            args.title.as_deref(),
+            title.as_deref(),
             &text,
             &verdict,
             Human {
@@ -118,7 +140,7 @@ fn write_human(
     let v = &verdict.classification;
     let (b, r) = if color { (BOLD, RESET) } else { ("", "") };
     if let Some(t) = title {
-        writeln!(out, "{b}{t}{r}")?;
+        writeln!(out, "{b}{}{r}", printable(t))?;
     }
     let claimed = verdict.claimed_role.map_or("no role", |c| c.name());
     if verdict.backlog_manager {
@@ -184,10 +206,11 @@ fn write_human(
         items
             .iter()
             .map(|e| {
+                let words = printable(&e.surface);
                 let term = match e.field {
-                    Field::Text => e.term.clone(),
-                    Field::RoleName => format!("“{}”", e.term),
-                    Field::Title => format!("title:{}", e.term),
+                    Field::Text => words.into_owned(),
+                    Field::RoleName => format!("“{words}”"),
+                    Field::Title => format!("title “{words}”"),
                 };
                 format!("{term} {:+.2}", e.push(role, other))
             })
@@ -205,7 +228,7 @@ fn write_human(
                 .iter()
                 .filter(|p| p.side == side)
                 .take(top.min(5))
-                .map(|p| format!("“{}”", p.text))
+                .map(|p| format!("“{}”", printable(&p.text)))
                 .collect();
             if !phrases.is_empty() {
                 let label = match side {
@@ -223,6 +246,26 @@ fn write_human(
     writeln!(out)?;
     write_highlighted(out, text, &pro, &con, color)?;
     writeln!(out)
+}
+
+/// Posting text made safe for a terminal: control characters (escape
+/// sequences among them) and bidirectional overrides shown escaped, line
+/// breaks and tabs kept.
+fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c);
+    if !text.chars().any(unsafe_char) {
+        return text.into();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// The text with the spans of `pro` and `con` evidence marked.
@@ -254,17 +297,17 @@ fn write_highlighted(
     }
     let mut at = 0;
     for (s, e, p) in merged {
-        out.write_all(&text.as_bytes()[at..s])?;
+        out.write_all(printable(&text[at..s]).as_bytes())?;
         let (open, close) = match (color, p) {
             (true, true) => (FOR, RESET),
             (true, false) => (AGAINST, RESET),
             (false, true) => ("**", "**"),
             (false, false) => ("~~", "~~"),
         };
-        write!(out, "{open}{}{close}", &text[s..e])?;
+        write!(out, "{open}{}{close}", printable(&text[s..e]))?;
         at = e;
     }
-    out.write_all(&text.as_bytes()[at..])?;
+    out.write_all(printable(&text[at..]).as_bytes())?;
     if !text.ends_with('\n') {
         writeln!(out)?;
     }

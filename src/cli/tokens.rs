@@ -11,13 +11,16 @@ pub struct TokensArgs {
     /// The text, a file holding it, or - for standard input.
     #[arg(value_name = "TEXT | FILE | -")]
     input: Option<String>,
+    /// Take the argument as the text, even when it looks like a file name.
+    #[arg(long)]
+    text: bool,
     /// Print JSON (one object: lang, tokens, bigrams) instead of a table.
     #[arg(long)]
     json: bool,
 }
 
 pub fn run(args: TokensArgs) -> anyhow::Result<ExitCode> {
-    let text = super::read_text_arg(args.input.as_deref())?;
+    let text = super::read_text_arg(args.input.as_deref(), args.text)?;
     let analyzer = Analyzer::new();
     let analysis = analyzer.analyze(&text);
     let mut out = std::io::stdout().lock();

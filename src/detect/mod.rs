@@ -544,7 +544,7 @@ impl Model {
         let claims_pm = claimed.is_some_and(Role::is_pm_family);
         let backlog_manager = claims_pm && score >= threshold;
         if depth == Depth::Full {
-            self.explain(&mut classification, &mut v);
+            self.explain(&mut classification, &mut v, title, text);
         }
         if backlog_manager {
             // Its duties are a PO's, whatever its title: so is its role,

@@ -29,6 +29,9 @@ const MAGIC: &[u8; 8] = b"RCHKMODL";
 /// The version of the format this build writes and reads.
 pub const FORMAT_VERSION: u32 = 2;
 const PREAMBLE: usize = 24;
+/// The largest model file read: 64 MiB, far above any model the corpus
+/// could train (the shipped one is about 1 MiB).
+pub const MAX_MODEL_BYTES: u64 = 64 << 20;
 
 #[derive(Serialize, Deserialize)]
 struct Header {
@@ -196,12 +199,27 @@ impl Model {
         Model::new(tfidf, titles, role, duty, header.info)
     }
 
-    /// Reads a model file.
+    /// Reads a model file; a file past [`MAX_MODEL_BYTES`] is refused after
+    /// reading only that much (`/dev/zero` cannot fill the memory).
     pub fn load(path: &std::path::Path) -> Result<Model> {
-        let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        use std::io::Read;
+        let io = |source| Error::Io {
             path: path.to_path_buf(),
             source,
-        })?;
+        };
+        let mut bytes = Vec::new();
+        std::fs::File::open(path)
+            .map_err(io)?
+            .take(MAX_MODEL_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > MAX_MODEL_BYTES {
+            return Err(Error::ModelFormat(format!(
+                "{}: larger than {} MiB, so not a rolecheck model",
+                path.display(),
+                MAX_MODEL_BYTES >> 20
+            )));
+        }
         Model::from_bytes(&bytes).map_err(|e| match e {
             Error::ModelFormat(reason) => {
                 Error::ModelFormat(format!("{}: {reason}", path.display()))

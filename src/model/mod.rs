@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use crate::vectorize::Scratch;
 use crate::{Lang, Role, TfIdf};
 
-pub use artefact::FORMAT_VERSION;
+pub use artefact::{FORMAT_VERSION, MAX_MODEL_BYTES};
 pub use calibrate::{Calibration, Reliability};
 pub use linear::{softmax, LinearModel, N_ROLES};
 pub use metrics::{Confusion, RoleScores, Scores};
@@ -66,8 +66,12 @@ pub struct Model {
 /// How much one feature of the posting pushed each role's score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Evidence {
-    /// The feature: a term, two terms for a bigram, or a role name.
+    /// The feature: a term, two terms for a bigram, or a role name, as the
+    /// model knows it (stemmed).
     pub term: String,
+    /// The same feature in the posting's own words: the most frequent of
+    /// the ways it is written there ("user stories" for `user stori`).
+    pub surface: String,
     /// Where it comes from: the body's duties, a role name in the body, or the title.
     pub field: Field,
     /// Its weight in this posting's vector.
@@ -115,7 +119,9 @@ pub struct Classification {
     pub confidence: f32,
     /// The second most probable role.
     pub runner_up: RoleProbability,
-    /// Every role's probability, most probable first.
+    /// Every role's probability, most probable first (serialised as an
+    /// object keyed by role id, as in the audit's lines).
+    #[serde(serialize_with = "ranked_per_role")]
     pub probabilities: Vec<RoleProbability>,
     /// The posting's detected language.
     pub lang: Lang,
@@ -131,6 +137,41 @@ pub struct Classification {
     pub evidence: Vec<Evidence>,
     /// The duty reading.
     pub duty: DutyReading,
+}
+
+/// The most frequent of the strings `spans` cut from `source` (the first
+/// of equals), with runs of whitespace shown as one space.
+fn most_frequent(source: &str, spans: &[Range<usize>]) -> Option<String> {
+    let mut best: Option<(&str, usize)> = None;
+    for (i, s) in spans.iter().enumerate() {
+        let Some(word) = source.get(s.clone()) else {
+            continue;
+        };
+        if best.is_some_and(|(b, _)| b == word) {
+            continue;
+        }
+        let n = spans[i..]
+            .iter()
+            .filter(|t| source.get((*t).clone()) == Some(word))
+            .count();
+        if best.is_none_or(|(_, m)| n > m) {
+            best = Some((word, n));
+        }
+    }
+    best.map(|(w, _)| w.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Serialises ranked probabilities as `{"pm": …, "po": …}`, most probable first.
+fn ranked_per_role<S: serde::Serializer>(
+    ranked: &[RoleProbability],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(ranked.len()))?;
+    for p in ranked {
+        map.serialize_entry(p.role.id(), &p.probability)?;
+    }
+    map.end()
 }
 
 /// Serialises one value per role as `{"pm": …, "po": …}`.
@@ -254,7 +295,7 @@ impl Model {
     /// [`Model::classify_posting`] with caller-owned working memory.
     pub fn classify_with(&self, scratch: &mut Scratch, title: &str, text: &str) -> Classification {
         let (mut c, mut v) = self.read(scratch, title, text);
-        self.explain(&mut c, &mut v);
+        self.explain(&mut c, &mut v, title, text);
         c
     }
 
@@ -262,26 +303,34 @@ impl Model {
     /// with its contributions and spans, strongest push towards the verdict
     /// (against the runner-up) first.
     /// Sorts `v`'s occurrences by feature (they were in text order).
-    pub(crate) fn explain(&self, c: &mut Classification, v: &mut Vectors) {
+    pub(crate) fn explain(&self, c: &mut Classification, v: &mut Vectors, title: &str, text: &str) {
         let layout = self.layout();
         for spans in [&mut v.body_spans, &mut v.title_spans] {
             spans.sort_unstable_by_key(|(f, s)| (*f, s.start));
         }
-        let (body, title) = (&v.body_spans, &v.title_spans);
+        let (body, title_spans) = (&v.body_spans, &v.title_spans);
         let mut evidence: Vec<Evidence> = v
             .role
             .iter()
             .map(|(f, w)| {
                 let (field, _) = layout.field(f);
-                let spans = if field == Field::Title { title } else { body };
+                let (spans, source) = if field == Field::Title {
+                    (title_spans, title)
+                } else {
+                    (body, text)
+                };
                 let first = spans.partition_point(|(g, _)| *g < f);
                 let last = spans.partition_point(|(g, _)| *g <= f);
+                let spans: Vec<Range<usize>> =
+                    spans[first..last].iter().map(|(_, s)| s.clone()).collect();
+                let term = self.feature_name(f);
                 Evidence {
-                    term: self.feature_name(f),
+                    surface: most_frequent(source, &spans).unwrap_or_else(|| term.clone()),
+                    term,
                     field,
                     weight: w,
                     contributions: self.role.coef_of(f).map(|c| c * w),
-                    spans: spans[first..last].iter().map(|(_, s)| s.clone()).collect(),
+                    spans,
                 }
             })
             .collect();

@@ -146,3 +146,68 @@ impl LangVote {
         }
     }
 }
+
+/// Function words of the languages rolecheck does not read, none of them a
+/// French or English marker (so "de", "la", "en", "is", "per" are left out):
+/// enough to tell a Spanish or German posting from a French one.
+#[rustfmt::skip]
+const OTHER_MARKERS: [(&str, &[&str]); 5] = [
+    ("es", &["el", "los", "las", "del", "por", "para", "con", "una", "es", "sus", "como", "somos", "muy", "pero", "desde", "hasta", "lo", "tus", "al"]),
+    ("de", &["der", "die", "das", "und", "ist", "sie", "wir", "mit", "ein", "eine", "zu", "von", "dem", "auf", "nicht", "auch", "bei", "oder", "sind", "ihr", "ihre", "wird", "wie", "zum", "zur", "dich", "dein", "unser", "im"]),
+    ("it", &["di", "che", "della", "delle", "gli", "nel", "nella", "alla", "sono", "siamo", "anche", "ed", "dei", "degli", "tra", "tuo", "tua", "sarai", "lo", "al", "una", "del"]),
+    ("pt", &["os", "da", "dos", "das", "em", "com", "uma", "voce", "ao", "pelo", "pela", "nosso", "nossa", "seu", "sua", "seus", "suas", "nao", "sao"]),
+    ("nl", &["het", "een", "van", "wij", "jij", "met", "voor", "op", "zijn", "niet", "ook", "bij", "ons", "onze", "wordt", "naar", "om", "deze", "zal", "jouw", "den"]),
+];
+
+/// Packed marker → bit set of the [`OTHER_MARKERS`] languages it belongs to.
+static OTHER: std::sync::LazyLock<foldhash::HashMap<u64, u8>> = std::sync::LazyLock::new(|| {
+    let mut m = foldhash::HashMap::default();
+    for (i, (_, words)) in OTHER_MARKERS.iter().enumerate() {
+        for w in *words {
+            if let Some(k) = pack(w.as_bytes()) {
+                *m.entry(k).or_insert(0) |= 1 << i;
+            }
+        }
+    }
+    m
+});
+
+/// Words looked at to tell the language, at most.
+const IDENTIFY_WORDS: usize = 400;
+/// Markers a language other than French and English needs before it counts.
+const MIN_OTHER_MARKERS: u32 = 5;
+
+/// The language of a text that is written in one rolecheck does not read:
+/// `Some("es")`, `"de"`, `"it"`, `"pt"` or `"nl"` when that language's
+/// function words outnumber French's and English's together, `None` for
+/// French, English, franglais and texts with too few words to tell.
+pub fn unsupported_language(text: &str) -> Option<&'static str> {
+    let (mut fr, mut en) = (0u32, 0u32);
+    let mut other = [0u32; OTHER_MARKERS.len()];
+    let words = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .take(IDENTIFY_WORDS);
+    for word in words {
+        let Some(key) = pack(word.as_bytes()) else {
+            continue;
+        };
+        match MARKERS.get(&key) {
+            Some(1) => fr += 1,
+            Some(-1) => en += 1,
+            _ => {}
+        }
+        if let Some(&bits) = OTHER.get(&key) {
+            for (i, n) in other.iter_mut().enumerate() {
+                *n += u32::from(bits >> i & 1);
+            }
+        }
+        let lead = other.iter().max().copied().unwrap_or(0);
+        if fr.max(en) >= lead + 40 {
+            // French or English by a margin no later word can close in practice.
+            return None;
+        }
+    }
+    let (i, &n) = other.iter().enumerate().max_by_key(|&(i, n)| (*n, std::cmp::Reverse(i)))?;
+    (n >= MIN_OTHER_MARKERS && n > fr + en).then_some(OTHER_MARKERS[i].0)
+}

@@ -13,7 +13,7 @@ mod stopwords;
 
 use serde::{Deserialize, Serialize};
 
-pub use lang::Lang;
+pub use lang::{unsupported_language, Lang};
 pub use segment::{DropReason, Segment, SegmentKind};
 
 pub(crate) use lang::LangVote;

@@ -198,6 +198,8 @@ pub struct Scratch {
     /// The title vectorizer's own working memory: sharing this one would
     /// empty the body's chunk cache at every switch of vectorizer.
     title: Option<Box<Scratch>>,
+    /// The language texts are read in, whatever their words say (None: detected).
+    read_as: Option<Lang>,
 }
 
 /// "Not in the vector" in [`Scratch::entry_index`].
@@ -211,7 +213,16 @@ impl Scratch {
 
     /// Working memory for a second vectorizer (the title's) used beside this one.
     pub(crate) fn title(&mut self) -> &mut Scratch {
-        self.title.get_or_insert_with(Box::default)
+        let read_as = self.read_as;
+        let title = self.title.get_or_insert_with(Box::default);
+        title.read_as = read_as;
+        title
+    }
+
+    /// Reads the next texts as `lang` whatever their words say (`None`,
+    /// the default: each text's language is detected).
+    pub fn read_as(&mut self, lang: Option<Lang>) {
+        self.read_as = lang;
     }
 
     /// Runs `f` with a map from feature id to the feature's entry in `x`
@@ -362,7 +373,8 @@ impl TfIdf {
             scratch.chunks = ChunkCache::default();
             scratch.owner = self.id;
         }
-        let lang = scratch.chunks.prepare(text, self.analyzer.default_lang());
+        let detected = scratch.chunks.prepare(text, self.analyzer.default_lang());
+        let lang = scratch.read_as.unwrap_or(detected);
         let bigrams = self.params.analyzer.bigrams;
         // The previous term, if it starts some bigram feature, and where its
         // word starts, while no break intervenes.
