@@ -125,7 +125,10 @@ fn classify_reads_duties_not_the_title_and_highlights_them() {
     // The title's words count for the role, shown apart from the body's,
     // and every term in the posting's own words, not as a stem.
     assert!(out.contains("title “Product Manager”"), "{out}");
-    assert!(out.contains("user stories +") && !out.contains("user stori "), "{out}");
+    assert!(
+        out.contains("user stories +") && !out.contains("user stori "),
+        "{out}"
+    );
     assert!(
         out.contains("PM duties never mentioned: discovery / user research"),
         "{out}"

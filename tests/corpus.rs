@@ -83,6 +83,22 @@ fn dev() -> Corpus {
 }
 
 #[test]
+fn no_corpus_or_dev_posting_is_taken_for_another_language() {
+    // French, English and franglais, in every voice the two files hold:
+    // the check for Spanish, German… postings must never refuse one of them.
+    for corpus in [shipped(), dev()] {
+        let refused: Vec<(&str, &str)> = corpus
+            .postings
+            .iter()
+            .filter_map(|p| {
+                rolecheck::text::unsupported_language(&p.text).map(|l| (p.id.as_str(), l))
+            })
+            .collect();
+        assert!(refused.is_empty(), "{refused:?}");
+    }
+}
+
+#[test]
 fn dev_set_has_what_the_model_report_relies_on() {
     let dev = dev();
     let rules = CorpusRules {

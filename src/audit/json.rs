@@ -184,8 +184,8 @@ fn string(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::{audit_record, Settings};
     use crate::audit::input::{Fields, JsonlRecords};
+    use crate::audit::{audit_record, Settings};
     use crate::{Corpus, Model, Scratch};
 
     #[test]

@@ -131,7 +131,10 @@ fn flagged(verdict: &VerdictLine, company: Option<String>, text: String) -> Flag
     };
     let mut keep: Vec<(usize, usize)> = vec![(0, floor(CONTEXT_BYTES * 2))];
     for p in &verdict.evidence {
-        keep.push((floor(p.span.start.saturating_sub(CONTEXT_BYTES)), floor(p.span.end + CONTEXT_BYTES)));
+        keep.push((
+            floor(p.span.start.saturating_sub(CONTEXT_BYTES)),
+            floor(p.span.end + CONTEXT_BYTES),
+        ));
     }
     keep.sort_unstable();
     let mut merged: Vec<(usize, usize)> = Vec::new();
@@ -155,7 +158,10 @@ fn flagged(verdict: &VerdictLine, company: Option<String>, text: String) -> Flag
         gaps.push(short.len());
     }
     for p in &mut verdict.evidence {
-        if let Some(&(s, _, at)) = moved.iter().find(|&&(s, e, _)| s <= p.span.start && p.span.end <= e) {
+        if let Some(&(s, _, at)) = moved
+            .iter()
+            .find(|&&(s, e, _)| s <= p.span.start && p.span.end <= e)
+        {
             p.span = p.span.start - s + at..p.span.end - s + at;
         }
     }
@@ -195,7 +201,18 @@ pub fn audit_record(
     settings: &Settings,
 ) -> (AuditLine, Option<Flagged>, Option<String>) {
     let line = record.line + settings.line_offset;
-    let error = |id, lang, error| (AuditLine::Error(ErrorLine { line, id, lang, error }), None, None);
+    let error = |id, lang, error| {
+        (
+            AuditLine::Error(ErrorLine {
+                line,
+                id,
+                lang,
+                error,
+            }),
+            None,
+            None,
+        )
+    };
     let posting = match record.posting {
         Ok(p) => p,
         Err(e) => return error(record.id, None, e),
@@ -320,7 +337,8 @@ mod tests {
                     {\"id\": 3, \"title\": \"PMM\", \"description\": \"Positioning, messaging and launches.\"}\n";
         let mut summary = Summary::default();
         for record in JsonlRecords::new(dump.as_bytes(), Fields::default()) {
-            let (line, _, company) = audit_record(&model, &mut Scratch::new(), record, &settings(10));
+            let (line, _, company) =
+                audit_record(&model, &mut Scratch::new(), record, &settings(10));
             summary.add(&line, company.as_deref());
         }
         assert_eq!(summary.records, 3);
@@ -334,6 +352,38 @@ mod tests {
             summary.per_role.iter().sum::<usize>()
         );
         assert_eq!(summary.companies["A"].0, 1);
+    }
+
+    #[test]
+    fn a_long_flagged_posting_keeps_its_start_and_evidence_with_the_spans_moved() {
+        let model = Model::shipped().unwrap();
+        let duties = "Vous gérez le backlog, rédigez les user stories, animez les rituels Scrum et faites la recette. ";
+        let text = format!(
+            "{duties}{}{duties}",
+            "Notre groupe familial est présent dans douze pays. ".repeat(400)
+        );
+        let record = Record {
+            line: 1,
+            id: None,
+            posting: Ok(RawPosting {
+                id: None,
+                title: "Product Manager".into(),
+                text: text.clone(),
+                company: None,
+            }),
+        };
+        let (line, flagged, _) =
+            audit_record(&model, &mut Scratch::new(), record, &Settings::default());
+        let flagged = flagged.expect("flagged");
+        let AuditLine::Verdict(full) = line else {
+            panic!("a verdict")
+        };
+        assert!(flagged.text.len() < text.len() / 5 && !flagged.gaps.is_empty());
+        assert!(flagged.text.starts_with(duties));
+        for (cut, whole) in flagged.verdict.evidence.iter().zip(&full.evidence) {
+            assert_eq!(&flagged.text[cut.span.clone()], &text[whole.span.clone()]);
+            assert_eq!(cut.text, whole.text);
+        }
     }
 
     #[test]
@@ -358,7 +408,12 @@ mod tests {
         let records: Vec<_> = JsonlRecords::new(&b"\n\nbad\n"[..], Fields::default()).collect();
         assert_eq!(records.len(), 1);
         assert_eq!(records[0].line, 3, "blank lines count");
-        let (line, _, _) = audit_record(&model, &mut Scratch::new(), records[0].clone(), &settings(100));
+        let (line, _, _) = audit_record(
+            &model,
+            &mut Scratch::new(),
+            records[0].clone(),
+            &settings(100),
+        );
         assert!(matches!(
             line,
             AuditLine::Error(ErrorLine { line: 103, .. })

@@ -156,7 +156,9 @@ fn flagged_article(f: &Flagged) -> String {
     push_text(&mut a, f, at..f.text.len());
     a.push_str("</div>");
     if !f.gaps.is_empty() {
-        a.push_str("<p class=\"cut\">Long posting: only the passages around its evidence are shown.</p>");
+        a.push_str(
+            "<p class=\"cut\">Long posting: only the passages around its evidence are shown.</p>",
+        );
     }
     a.push_str("</article>");
     a
@@ -166,7 +168,11 @@ fn flagged_article(f: &Flagged) -> String {
 /// out of it marked.
 fn push_text(a: &mut String, f: &Flagged, range: std::ops::Range<usize>) {
     let mut at = range.start;
-    for &gap in f.gaps.iter().filter(|&&g| range.start <= g && g < range.end) {
+    for &gap in f
+        .gaps
+        .iter()
+        .filter(|&&g| range.start <= g && g < range.end)
+    {
         a.push_str(&escape(&f.text[at..gap]));
         a.push_str("<span class=\"cut\"> […] </span>");
         at = gap;

@@ -384,7 +384,8 @@ fn reader(
     };
     Ok(match format {
         Format::Jsonl => {
-            let mut lines = audit::input::JsonlRecords::new(reader, fields.clone()).max_record_bytes(max);
+            let mut lines =
+                audit::input::JsonlRecords::new(reader, fields.clone()).max_record_bytes(max);
             Box::new(move || lines.next_line().map(line))
         }
         Format::JsonArray => {

@@ -7,8 +7,8 @@ use std::process::ExitCode;
 use rolecheck::audit::html::strip_html;
 use rolecheck::audit::input::is_bidi_control;
 use rolecheck::detect::{Depth, Side};
-use rolecheck::vectorize::Scratch;
 use rolecheck::model::{Evidence, Field};
+use rolecheck::vectorize::Scratch;
 use rolecheck::Verdict;
 use serde::Serialize;
 
@@ -81,7 +81,12 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let model = super::load_model(args.model.as_deref())?;
     let mut scratch = Scratch::new();
     scratch.read_as(args.force_lang);
-    let verdict = model.check_with(&mut scratch, title.as_deref().unwrap_or(""), &text, Depth::Full);
+    let verdict = model.check_with(
+        &mut scratch,
+        title.as_deref().unwrap_or(""),
+        &text,
+        Depth::Full,
+    );
     let unsure = verdict.classification.confidence < args.min_confidence;
     let mut out = std::io::stdout().lock();
     if args.json {

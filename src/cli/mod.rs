@@ -151,7 +151,10 @@ pub fn read_text_arg(arg: Option<&str>, as_text: bool) -> anyhow::Result<String>
             .read_to_end(&mut bytes)
             .with_context(|| format!("reading {what}"))?;
         if bytes.len() as u64 > MAX_TEXT_BYTES {
-            anyhow::bail!("{what} is larger than {} MiB: not one posting", MAX_TEXT_BYTES >> 20);
+            anyhow::bail!(
+                "{what} is larger than {} MiB: not one posting",
+                MAX_TEXT_BYTES >> 20
+            );
         }
         String::from_utf8(bytes).map_err(|e| {
             anyhow::anyhow!(
@@ -164,7 +167,10 @@ pub fn read_text_arg(arg: Option<&str>, as_text: bool) -> anyhow::Result<String>
         Some(a) if as_text => Ok(a.to_string()),
         Some("-") => bounded("standard input", &mut std::io::stdin()),
         Some(a) if Path::new(a).is_dir() => {
-            anyhow::bail!("{} is a directory; give a posting's text, a file, or -", quote(a))
+            anyhow::bail!(
+                "{} is a directory; give a posting's text, a file, or -",
+                quote(a)
+            )
         }
         Some(a) if Path::new(a).is_file() => {
             let mut file = std::fs::File::open(a).with_context(|| format!("reading {a}"))?;
@@ -175,9 +181,7 @@ pub fn read_text_arg(arg: Option<&str>, as_text: bool) -> anyhow::Result<String>
             quote(a)
         ),
         Some(a) => Ok(a.to_string()),
-        None if !std::io::stdin().is_terminal() => {
-            bounded("standard input", &mut std::io::stdin())
-        }
+        None if !std::io::stdin().is_terminal() => bounded("standard input", &mut std::io::stdin()),
         None => anyhow::bail!("no text given: pass TEXT, a FILE, or - to read standard input"),
     }
 }
@@ -189,7 +193,9 @@ fn looks_like_path(a: &str) -> bool {
         return false;
     }
     let extension = a.rsplit_once('.').is_some_and(|(stem, ext)| {
-        !stem.is_empty() && (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        !stem.is_empty()
+            && (1..=5).contains(&ext.len())
+            && ext.chars().all(|c| c.is_ascii_alphanumeric())
     });
     a.contains('/') || a.contains('\\') || extension
 }
@@ -232,7 +238,11 @@ pub fn byte_size(s: &str) -> Result<usize, String> {
         "K" => 10,
         "M" => 20,
         "G" => 30,
-        _ => return Err(format!("`{s}` is not a size; give bytes, or a number with K, M or G")),
+        _ => {
+            return Err(format!(
+                "`{s}` is not a size; give bytes, or a number with K, M or G"
+            ))
+        }
     };
     digits
         .parse::<usize>()

@@ -155,7 +155,7 @@ const OTHER_MARKERS: [(&str, &[&str]); 5] = [
     ("es", &["el", "los", "las", "del", "por", "para", "con", "una", "es", "sus", "como", "somos", "muy", "pero", "desde", "hasta", "lo", "tus", "al"]),
     ("de", &["der", "die", "das", "und", "ist", "sie", "wir", "mit", "ein", "eine", "zu", "von", "dem", "auf", "nicht", "auch", "bei", "oder", "sind", "ihr", "ihre", "wird", "wie", "zum", "zur", "dich", "dein", "unser", "im"]),
     ("it", &["di", "che", "della", "delle", "gli", "nel", "nella", "alla", "sono", "siamo", "anche", "ed", "dei", "degli", "tra", "tuo", "tua", "sarai", "lo", "al", "una", "del"]),
-    ("pt", &["os", "da", "dos", "das", "em", "com", "uma", "voce", "ao", "pelo", "pela", "nosso", "nossa", "seu", "sua", "seus", "suas", "nao", "sao"]),
+    ("pt", &["um", "na", "vai", "para", "os", "da", "dos", "das", "em", "com", "uma", "voce", "ao", "pelo", "pela", "nosso", "nossa", "seu", "sua", "seus", "suas", "nao", "sao"]),
     ("nl", &["het", "een", "van", "wij", "jij", "met", "voor", "op", "zijn", "niet", "ook", "bij", "ons", "onze", "wordt", "naar", "om", "deze", "zal", "jouw", "den"]),
 ];
 
@@ -208,6 +208,9 @@ pub fn unsupported_language(text: &str) -> Option<&'static str> {
             return None;
         }
     }
-    let (i, &n) = other.iter().enumerate().max_by_key(|&(i, n)| (*n, std::cmp::Reverse(i)))?;
+    let (i, &n) = other
+        .iter()
+        .enumerate()
+        .max_by_key(|&(i, n)| (*n, std::cmp::Reverse(i)))?;
     (n >= MIN_OTHER_MARKERS && n > fr + en).then_some(OTHER_MARKERS[i].0)
 }

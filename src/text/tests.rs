@@ -388,3 +388,30 @@ fn every_wording_of_a_role_name_meets_its_canonical_name() {
         assert_eq!(found[0].0, name, "{text}");
     }
 }
+
+#[test]
+fn postings_in_languages_rolecheck_does_not_read_are_told_apart() {
+    let cases = [
+        ("es", "Buscamos un Product Owner para nuestro equipo de pagos en Madrid. Serás responsable del backlog y trabajarás con los desarrolladores para priorizar las historias de usuario."),
+        ("de", "Wir suchen eine Product Ownerin (m/w/d) für unser Team in Berlin. Du pflegst das Backlog und arbeitest eng mit den Entwicklern zusammen, die das Produkt bauen."),
+        ("it", "Siamo alla ricerca di un Product Manager che guidi la strategia della nostra piattaforma. Lavorerai con gli sviluppatori e con il team di design."),
+        ("pt", "Estamos procurando um Product Owner para o nosso time de crédito. Você vai cuidar do backlog e escrever histórias de usuário com os desenvolvedores da equipa."),
+        ("nl", "Wij zoeken een Product Owner voor ons team in Amsterdam. Je beheert de backlog en werkt nauw samen met de ontwikkelaars van het platform."),
+    ];
+    for (lang, text) in cases {
+        assert_eq!(
+            crate::text::unsupported_language(text),
+            Some(lang),
+            "{text}"
+        );
+    }
+    for text in [
+        "Au sein de la squad Paiements, vous pilotez la roadmap, menez la discovery et travaillez avec nos équipes de Madrid, Berlin et Lisboa.",
+        "You will own the roadmap for our payments platform and run discovery with merchants in Spain and Germany. Fluent Spanish is a plus.",
+        "Product Owner (H/F) - CDI. Missions : backlog, user stories, rituels agiles avec la team dev.",
+        "PO",
+        "",
+    ] {
+        assert_eq!(crate::text::unsupported_language(text), None, "{text}");
+    }
+}

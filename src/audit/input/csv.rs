@@ -138,12 +138,21 @@ impl<R: BufRead> CsvRecords<R> {
             .collect();
         let fields = &records.fields;
         if !fields.text.iter().any(|t| records.header.contains(t)) {
-            let shown: Vec<String> = records.header.iter().take(20).map(|h| quote(h, 40)).collect();
+            let shown: Vec<String> = records
+                .header
+                .iter()
+                .take(20)
+                .map(|h| quote(h, 40))
+                .collect();
             return Err(format!(
                 "no description column: looked for {}; the header has {}{}",
                 fields.text.join(", "),
                 shown.join(", "),
-                if records.header.len() > 20 { ", …" } else { "" }
+                if records.header.len() > 20 {
+                    ", …"
+                } else {
+                    ""
+                }
             ));
         }
         Ok(records)
@@ -170,7 +179,10 @@ impl<R: BufRead> CsvRecords<R> {
             if chunk.is_empty() {
                 return Ok(Read::End);
             }
-            let blank = chunk.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+            let blank = chunk
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
             let newlines = chunk[..blank].iter().filter(|&&b| b == b'\n').count();
             let rest = chunk.len() - blank;
             self.input.line += newlines;

@@ -7,7 +7,9 @@ use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess,
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{find, posting_from, type_name, value_text, Fields, RawPosting, Record, DEFAULT_MAX_RECORD_BYTES};
+use super::{
+    find, posting_from, type_name, value_text, Fields, RawPosting, Record, DEFAULT_MAX_RECORD_BYTES,
+};
 
 /// A JSON line as read: an object with only the fields some list names
 /// (the others are checked and skipped, never copied), or the kind of value
@@ -116,7 +118,11 @@ enum LineRead {
 /// Reads up to the next `\n` (kept) into `buf`, holding at most `max`
 /// bytes: past them the rest of the line is read and dropped, so one
 /// endless line costs no more memory than the limit.
-fn read_line_bounded(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -> std::io::Result<LineRead> {
+fn read_line_bounded(
+    reader: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> std::io::Result<LineRead> {
     let mut skipped: u64 = 0;
     let mut read_any = false;
     loop {
@@ -153,9 +159,7 @@ fn read_line_bounded(reader: &mut impl BufRead, buf: &mut Vec<u8>, max: usize) -
 
 /// The error of a record longer than the limit.
 fn too_long(bytes: u64, max: usize) -> String {
-    format!(
-        "record of {bytes} bytes, over the limit of {max} (--max-record-bytes): skipped"
-    )
+    format!("record of {bytes} bytes, over the limit of {max} (--max-record-bytes): skipped")
 }
 
 impl<R: BufRead> JsonlRecords<R> {
@@ -189,7 +193,13 @@ impl<R: BufRead> JsonlRecords<R> {
             }
             self.buf.clear();
             self.line += 1;
-            let error = |line, posting| Some(Err(Record { line, id: None, posting: Err(posting) }));
+            let error = |line, posting| {
+                Some(Err(Record {
+                    line,
+                    id: None,
+                    posting: Err(posting),
+                }))
+            };
             match read_line_bounded(&mut self.reader, &mut self.buf, self.max_record_bytes) {
                 Ok(LineRead::End) => return None,
                 Ok(LineRead::Line) => {}
@@ -226,7 +236,10 @@ pub fn parse_json_line(fields: &Fields, line: usize, raw: &[u8]) -> Record {
     Record { line, id, posting }
 }
 
-pub(super) fn parse_json(fields: &Fields, raw: &[u8]) -> (Option<String>, Result<RawPosting, String>) {
+pub(super) fn parse_json(
+    fields: &Fields,
+    raw: &[u8],
+) -> (Option<String>, Result<RawPosting, String>) {
     let text = match std::str::from_utf8(raw) {
         Ok(t) => t,
         Err(e) => {
@@ -292,7 +305,6 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
         })
     }
 }
-
 
 /// Records of a dump that is one JSON array of objects (`[{…}, {…}]`,
 /// pretty-printed or not), read element by element: a record's `line` is
@@ -372,21 +384,31 @@ impl<R: BufRead> JsonArrayRecords<R> {
                         ElementEnd::Comma => {}
                         ElementEnd::Close => self.state = ArrayState::Done,
                         ElementEnd::Eof => {
-                            let why = "input ends inside the JSON array (no closing `]`)".to_string();
+                            let why =
+                                "input ends inside the JSON array (no closing `]`)".to_string();
                             return Some(Err(self.fail(self.index, why)));
                         }
                     }
                     if skipped > 0 {
                         let posting = Err(too_long(skipped, self.max_record_bytes));
-                        return Some(Err(Record { line: self.index, id: None, posting }));
+                        return Some(Err(Record {
+                            line: self.index,
+                            id: None,
+                            posting,
+                        }));
                     }
                     if blank {
                         // `[]`, or a trailing comma before `]`.
                         if matches!(end, ElementEnd::Close) && self.index == 1 {
                             return None;
                         }
-                        let posting = Err("empty element in the JSON array (two commas in a row?)".into());
-                        return Some(Err(Record { line: self.index, id: None, posting }));
+                        let posting =
+                            Err("empty element in the JSON array (two commas in a row?)".into());
+                        return Some(Err(Record {
+                            line: self.index,
+                            id: None,
+                            posting,
+                        }));
                     }
                     return Some(Ok((self.index, std::mem::take(&mut self.buf))));
                 }
@@ -396,14 +418,21 @@ impl<R: BufRead> JsonArrayRecords<R> {
 
     fn fail(&mut self, line: usize, why: String) -> Record {
         self.state = ArrayState::Done;
-        Record { line, id: None, posting: Err(why) }
+        Record {
+            line,
+            id: None,
+            posting: Err(why),
+        }
     }
 
     /// Skips the BOM and blanks before `[`: false when the input is empty.
     fn skip_to_open(&mut self) -> Result<bool, String> {
         let mut first = true;
         loop {
-            let chunk = self.reader.fill_buf().map_err(|e| format!("input ends early: {e}"))?;
+            let chunk = self
+                .reader
+                .fill_buf()
+                .map_err(|e| format!("input ends early: {e}"))?;
             if chunk.is_empty() {
                 return Ok(false);
             }
@@ -418,7 +447,11 @@ impl<R: BufRead> JsonArrayRecords<R> {
             if i < chunk.len() {
                 let found = chunk[i] == b'[';
                 self.reader.consume(i + 1);
-                return if found { Ok(true) } else { Err("expected a JSON array".into()) };
+                return if found {
+                    Ok(true)
+                } else {
+                    Err("expected a JSON array".into())
+                };
             }
             let n = chunk.len();
             self.reader.consume(n);

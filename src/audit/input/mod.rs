@@ -146,7 +146,6 @@ pub fn open(path: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
     Ok((reader, format))
 }
 
-
 fn value_text(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.clone()),
@@ -215,7 +214,6 @@ fn posting_from(
             .filter(|c| !c.trim().is_empty()),
     })
 }
-
 
 /// Input text quoted in a message: control characters (terminal escape
 /// sequences among them) and bidirectional overrides shown escaped, at most

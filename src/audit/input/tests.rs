@@ -65,8 +65,16 @@ fn outcome(r: &Record) -> (usize, Result<&str, &str>) {
 #[test]
 fn csv_lines_are_right_with_lf_crlf_and_quoted_newlines() {
     for eol in ["\n", "\r\n"] {
-        let csv = ["id,title,description", "a,PM,one", "b,PM,\"two", "lines\"", "", "c,PM,three", ""]
-            .join(eol);
+        let csv = [
+            "id,title,description",
+            "a,PM,one",
+            "b,PM,\"two",
+            "lines\"",
+            "",
+            "c,PM,three",
+            "",
+        ]
+        .join(eol);
         let got: Vec<_> = csv_records(&csv, 1 << 20).iter().map(|r| r.line).collect();
         assert_eq!(got, [2, 3, 6], "line ends {eol:?}");
     }
@@ -80,7 +88,9 @@ fn an_unterminated_quote_is_an_error_and_the_rows_it_swallowed_are_read_again() 
     assert_eq!(got.len(), 3, "{got:?}");
     assert_eq!(got[0].0, 2);
     assert!(
-        got[0].1.is_err_and(|e| e.contains("unterminated quote") && e.contains("line 2")),
+        got[0]
+            .1
+            .is_err_and(|e| e.contains("unterminated quote") && e.contains("line 2")),
         "{got:?}"
     );
     assert_eq!(got[1], (3, Ok("Vous animez les rituels")));
@@ -92,12 +102,24 @@ fn an_unterminated_quote_is_an_error_and_the_rows_it_swallowed_are_read_again() 
 fn a_csv_row_over_the_limit_is_skipped_and_the_next_one_read() {
     let long = "y".repeat(5000);
     let csv = format!("id,title,description\na,PM,short\nb,PM,\"{long}\nmore\"\nc,PM,after\n");
-    let got: Vec<_> = csv_records(&csv, 1000).iter().map(|r| (r.line, r.posting.clone())).collect();
+    let got: Vec<_> = csv_records(&csv, 1000)
+        .iter()
+        .map(|r| (r.line, r.posting.clone()))
+        .collect();
     assert_eq!(got.len(), 3);
     assert_eq!(got[0].1.as_ref().map(|p| p.text.as_str()), Ok("short"));
     assert_eq!(got[1].0, 3);
-    assert!(got[1].1.as_ref().is_err_and(|e| e.contains("over the limit of 1000")), "{got:?}");
-    assert_eq!((got[2].0, got[2].1.as_ref().map(|p| p.text.as_str())), (5, Ok("after")));
+    assert!(
+        got[1]
+            .1
+            .as_ref()
+            .is_err_and(|e| e.contains("over the limit of 1000")),
+        "{got:?}"
+    );
+    assert_eq!(
+        (got[2].0, got[2].1.as_ref().map(|p| p.text.as_str())),
+        (5, Ok("after"))
+    );
 }
 
 #[test]
@@ -121,7 +143,13 @@ fn a_jsonl_line_over_the_limit_is_an_error_and_is_not_kept() {
         .collect();
     assert_eq!(got[0], (1, Ok("a".to_string())));
     assert_eq!(got[1].0, 2);
-    assert!(got[1].1.as_ref().is_err_and(|e| e.contains("record of 10019 bytes")), "{got:?}");
+    assert!(
+        got[1]
+            .1
+            .as_ref()
+            .is_err_and(|e| e.contains("record of 10019 bytes")),
+        "{got:?}"
+    );
     assert_eq!(got[2], (3, Ok("c".to_string())));
 }
 
@@ -134,22 +162,44 @@ fn a_json_array_is_read_element_by_element() {
     assert_eq!(got.len(), 4, "{got:?}");
     assert_eq!(
         got[0],
-        (1, Some("a".into()), Ok("un [crochet], une \"virgule\", {accolade}".into()))
+        (
+            1,
+            Some("a".into()),
+            Ok("un [crochet], une \"virgule\", {accolade}".into())
+        )
     );
-    assert!(got[1].2.as_ref().is_err_and(|e| e.starts_with("no description")));
-    assert_eq!(got[2].2, Err("expected a JSON object, found a number".into()));
+    assert!(got[1]
+        .2
+        .as_ref()
+        .is_err_and(|e| e.starts_with("no description")));
+    assert_eq!(
+        got[2].2,
+        Err("expected a JSON object, found a number".into())
+    );
     assert_eq!(got[3], (4, Some("d".into()), Ok("dernier".into())));
-    assert_eq!(JsonArrayRecords::new(&b" [ ] "[..], Fields::default()).count(), 0);
+    assert_eq!(
+        JsonArrayRecords::new(&b" [ ] "[..], Fields::default()).count(),
+        0
+    );
 }
 
 #[test]
 fn a_json_array_cut_short_ends_with_an_error() {
-    let got: Vec<_> = JsonArrayRecords::new(&b"[{\"description\": \"a\"}, {\"descr"[..], Fields::default())
-        .map(|r| (r.line, r.posting.map(|p| p.text)))
-        .collect();
+    let got: Vec<_> = JsonArrayRecords::new(
+        &b"[{\"description\": \"a\"}, {\"descr"[..],
+        Fields::default(),
+    )
+    .map(|r| (r.line, r.posting.map(|p| p.text)))
+    .collect();
     assert_eq!(got[0], (1, Ok("a".into())));
     assert_eq!(got.len(), 2);
-    assert!(got[1].1.as_ref().is_err_and(|e| e.contains("no closing `]`")), "{got:?}");
+    assert!(
+        got[1]
+            .1
+            .as_ref()
+            .is_err_and(|e| e.contains("no closing `]`")),
+        "{got:?}"
+    );
 }
 
 #[test]
