@@ -432,3 +432,18 @@ fn every_subcommand_states_its_exit_status() {
         assert!(help.contains("Exit status: 0"), "{sub}: {help}");
     }
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn audit_with_no_file_on_a_terminal_says_what_to_do_instead_of_waiting() {
+    // `script` (util-linux, on every Debian) runs the command on a pseudo-terminal.
+    let command = format!("{} audit", env!("CARGO_BIN_EXE_rolecheck"));
+    let o = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script runs");
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(2), "{shown}");
+    assert!(shown.contains("standard input is a terminal"), "{shown}");
+}

@@ -184,12 +184,15 @@ const MIN_OTHER_MARKERS: u32 = 5;
 pub fn unsupported_language(text: &str) -> Option<&'static str> {
     let (mut fr, mut en) = (0u32, 0u32);
     let mut other = [0u32; OTHER_MARKERS.len()];
+    // Words are runs of letters; bytes of non-ASCII letters belong to their
+    // word (and make it no marker), so a byte scan splits as a char scan would.
     let words = text
-        .split(|c: char| !c.is_alphabetic())
+        .as_bytes()
+        .split(|&b| b < 0x80 && !b.is_ascii_alphabetic())
         .filter(|w| !w.is_empty())
         .take(IDENTIFY_WORDS);
     for word in words {
-        let Some(key) = pack(word.as_bytes()) else {
+        let Some(key) = pack(word) else {
             continue;
         };
         match MARKERS.get(&key) {
@@ -203,7 +206,7 @@ pub fn unsupported_language(text: &str) -> Option<&'static str> {
             }
         }
         let lead = other.iter().max().copied().unwrap_or(0);
-        if fr.max(en) >= lead + 40 {
+        if fr.max(en) >= lead + DECISIVE_LEAD {
             // French or English by a margin no later word can close in practice.
             return None;
         }
