@@ -447,3 +447,30 @@ fn audit_with_no_file_on_a_terminal_says_what_to_do_instead_of_waiting() {
     assert_eq!(o.status.code(), Some(2), "{shown}");
     assert!(shown.contains("standard input is a terminal"), "{shown}");
 }
+
+#[test]
+fn classify_never_prints_the_posting_s_control_characters_to_the_terminal() {
+    let hostile =
+        "Vous gérez le backlog\u{1b}]0;PWNED\u{7} et les user stories \u{202e}avec l'équipe.";
+    let o = rolecheck(
+        &[
+            "classify",
+            "--color",
+            "never",
+            "--title",
+            "PO\u{1b}[2J",
+            hostile,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        !out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{202e}'),
+        "{out:?}"
+    );
+    assert!(
+        out.contains("\\u{1b}]0;PWNED\\u{7}") && out.contains("PO\\u{1b}[2J"),
+        "{out}"
+    );
+}

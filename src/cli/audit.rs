@@ -440,6 +440,63 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
     })
 }
 
+/// What every batch needs to be judged.
+struct Job<'a> {
+    model: &'a rolecheck::Model,
+    fields: &'a Fields,
+    settings: &'a audit::Settings,
+    pool: &'a rayon::ThreadPool,
+    jsonl_out: bool,
+}
+
+impl Job<'_> {
+    /// Parses, judges and (for JSONL) serialises a batch on the workers, in
+    /// input order: the calling thread only reads lines and writes results.
+    fn judge(&self, batch: Vec<Pending>) -> Vec<Judged> {
+        self.pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|p| {
+                    let record = match p {
+                        Pending::Line(line, raw) => {
+                            audit::input::parse_json_line(self.fields, line, &raw)
+                        }
+                        Pending::Record(r) => r,
+                    };
+                    let (line, flag, company) = judge(self.model, record, self.settings);
+                    let json = self.jsonl_out.then(|| json_line(&line));
+                    Judged {
+                        line,
+                        json,
+                        flag,
+                        company,
+                    }
+                })
+                .collect()
+        })
+    }
+}
+
+/// One record's result, as a worker hands it back.
+struct Judged {
+    line: AuditLine,
+    json: Option<Vec<u8>>,
+    flag: Option<audit::Flagged>,
+    company: Option<String>,
+}
+
+fn show_progress(bar: &indicatif::ProgressBar, summary: &Summary, bytes: u64, started: Instant) {
+    let secs = started.elapsed().as_secs_f64().max(1e-9);
+    let mb = bytes as f64 / 1e6;
+    bar.set_message(format!(
+        "{} postings, {mb:.1} MB read, {:.0} postings/s, {:.1} MB/s",
+        summary.records,
+        summary.records as f64 / secs,
+        mb / secs
+    ));
+    bar.tick();
+}
+
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     // Everything that can stop the run is checked before the first record.
@@ -465,57 +522,35 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     };
     let mut sink = sink(&args, out)?;
     let progress = progress_bar();
+    let job = Job {
+        model: &model,
+        fields: &fields,
+        settings: &settings,
+        pool: &pool,
+        jsonl_out: matches!(args.format, OutFormat::Jsonl),
+    };
 
     let mut summary = Summary::default();
     let mut flagged = Vec::new();
-    let jsonl_out = matches!(args.format, OutFormat::Jsonl);
     loop {
         let batch: Vec<Pending> = std::iter::from_fn(&mut next).take(BATCH).collect();
         if batch.is_empty() {
             break;
         }
-        // Parsing, judging and (for JSONL) serialising run on the workers;
-        // this thread only reads lines and writes results, in input order.
-        let judged: Vec<_> = pool.install(|| {
-            batch
-                .into_par_iter()
-                .map(|p| {
-                    let record = match p {
-                        Pending::Line(line, raw) => {
-                            audit::input::parse_json_line(&fields, line, &raw)
-                        }
-                        Pending::Record(r) => r,
-                    };
-                    let (line, flag, company) = judge(&model, record, &settings);
-                    let json = jsonl_out.then(|| json_line(&line));
-                    (line, json, flag, company)
-                })
-                .collect()
-        });
-        for (line, json, flag, company) in judged {
-            summary.add(&line, company.as_deref());
+        for j in job.judge(batch) {
+            summary.add(&j.line, j.company.as_deref());
             let keep = !args.only_flagged
-                || matches!(&line, AuditLine::Error(_))
-                || matches!(&line, AuditLine::Verdict(v) if v.backlog_manager);
+                || matches!(&j.line, AuditLine::Error(_))
+                || matches!(&j.line, AuditLine::Verdict(v) if v.backlog_manager);
             if keep {
-                sink.write(&line, json)?;
+                sink.write(&j.line, j.json)?;
             }
-            if let Some(f) = flag {
-                if flagged.len() < REPORT_MAX_FLAGGED {
-                    flagged.push(f);
-                }
+            if flagged.len() < REPORT_MAX_FLAGGED {
+                flagged.extend(j.flag);
             }
         }
         if let Some(bar) = &progress {
-            let secs = started.elapsed().as_secs_f64().max(1e-9);
-            let mb = bytes.load(Ordering::Relaxed) as f64 / 1e6;
-            bar.set_message(format!(
-                "{} postings, {mb:.1} MB read, {:.0} postings/s, {:.1} MB/s",
-                summary.records,
-                summary.records as f64 / secs,
-                mb / secs
-            ));
-            bar.tick();
+            show_progress(bar, &summary, bytes.load(Ordering::Relaxed), started);
         }
     }
     sink.flush()?;
@@ -534,12 +569,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("writing {}", r.path.display()))?;
         r.finish()?;
     }
-    print_summary(
-        &summary,
-        bytes.load(Ordering::Relaxed),
-        elapsed,
-        args.report.as_deref(),
-    );
+    let read = bytes.load(Ordering::Relaxed);
+    print_summary(&summary, read, elapsed, args.report.as_deref());
     Ok(if summary.errors > 0 {
         ExitCode::from(1)
     } else {

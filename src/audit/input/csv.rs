@@ -54,9 +54,42 @@ impl<R: BufRead> Input<R> {
     }
 }
 
+/// Follows a row's quoting as csv-core reads it: a quote opens a quoted
+/// field only at the start of a field (elsewhere it is a plain character),
+/// and inside one every quote flips in and out (`""` is a flip and back).
+#[derive(Default)]
+struct Quoting {
+    /// Not at the start of a field (the row's first field starts at once).
+    in_field: bool,
+    /// The current field started with a quote.
+    quoted_field: bool,
+    /// Inside the quotes of a quoted field.
+    open: bool,
+}
+
+impl Quoting {
+    /// Takes one byte; true when it opens a quoted field.
+    fn step(&mut self, b: u8) -> bool {
+        match b {
+            b'"' if !self.in_field => {
+                *self = Quoting {
+                    in_field: true,
+                    quoted_field: true,
+                    open: true,
+                };
+                return true;
+            }
+            b'"' if self.quoted_field => self.open = !self.open,
+            b',' if !self.open => *self = Quoting::default(),
+            _ => self.in_field = true,
+        }
+        false
+    }
+}
+
 /// The current row as parsed: its fields' bytes and ends, its raw bytes
 /// (for re-reading after an unterminated quote), and where its last
-/// unbalanced quote opened.
+/// quoted field opened.
 #[derive(Default)]
 struct Row {
     out: Vec<u8>,
@@ -64,8 +97,8 @@ struct Row {
     nout: usize,
     nends: usize,
     raw: Vec<u8>,
-    quotes_odd: bool,
-    /// The raw offset and line of the quote that left the count odd.
+    quoting: Quoting,
+    /// The raw offset and line of the quote that opened the last quoted field.
     open: Option<(usize, usize)>,
     /// Bytes beyond the limit were seen: fields and raw bytes are not kept.
     too_long: bool,
@@ -216,15 +249,9 @@ impl<R: BufRead> CsvRecords<R> {
                 self.core
                     .read_record(input, &mut row.out[row.nout..], &mut row.ends[row.nends..]);
             for (i, &b) in input[..nin].iter().enumerate() {
-                match b {
-                    b'\n' => line += 1,
-                    b'"' => {
-                        row.quotes_odd = !row.quotes_odd;
-                        if row.quotes_odd {
-                            row.open = Some((row.raw.len() + i, line));
-                        }
-                    }
-                    _ => {}
+                line += usize::from(b == b'\n');
+                if row.quoting.step(b) {
+                    row.open = Some((row.raw.len() + i, line));
                 }
             }
             row.bytes += nin as u64;
@@ -266,7 +293,7 @@ impl<R: BufRead> CsvRecords<R> {
                     if row.too_long {
                         return Ok(Read::TooLong(start, row.bytes));
                     }
-                    if at_end && row.quotes_odd {
+                    if at_end && row.quoting.open {
                         if let Some((_, open_line)) = row.open {
                             return Ok(Read::Unterminated(start, open_line));
                         }

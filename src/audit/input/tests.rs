@@ -208,3 +208,19 @@ fn quoting_input_escapes_controls_and_bidi_and_cuts_long_text() {
     assert_eq!(quote("x\u{202e}y", 20), "x\\u{202e}y");
     assert_eq!(quote("abcdef", 3), "abc…");
 }
+
+#[test]
+fn a_quote_inside_an_unquoted_field_is_a_plain_character_even_on_the_last_row() {
+    let csv = "id,title,description\na,PM,\"quoted, with \"\"escapes\"\"\"\nb,PM,an 27\" screen";
+    let got: Vec<_> = csv_records(csv, 1 << 20)
+        .iter()
+        .map(|r| r.posting.clone().map(|p| p.text))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            Ok("quoted, with \"escapes\"".to_string()),
+            Ok("an 27\" screen".to_string())
+        ]
+    );
+}
