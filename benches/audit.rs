@@ -5,7 +5,7 @@ use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rolecheck::audit::input::{Fields, JsonlRecords};
-use rolecheck::audit::{audit_record, Summary};
+use rolecheck::audit::{audit_record, Settings, Summary};
 use rolecheck::vectorize::Scratch;
 use rolecheck::Model;
 
@@ -25,6 +25,7 @@ fn dump() -> Vec<u8> {
 fn bench(c: &mut Criterion) {
     let model = Model::shipped().expect("the shipped model loads");
     let input = dump();
+    let settings = Settings::default();
     let n = input.iter().filter(|&&b| b == b'\n').count();
     let mut g = c.benchmark_group("audit");
     g.throughput(Throughput::Bytes(input.len() as u64));
@@ -32,13 +33,13 @@ fn bench(c: &mut Criterion) {
         // Warm the chunk cache as a long audit would.
         let mut scratch = Scratch::new();
         for record in JsonlRecords::new(&input[..], Fields::default()) {
-            audit_record(&model, &mut scratch, record, 0, 0.0);
+            audit_record(&model, &mut scratch, record, &settings);
         }
         b.iter(|| {
             let mut out = Vec::with_capacity(input.len());
             let mut summary = Summary::default();
             for record in JsonlRecords::new(&input[..], Fields::default()) {
-                let (line, _, company) = audit_record(&model, &mut scratch, record, 0, 0.0);
+                let (line, _, company) = audit_record(&model, &mut scratch, record, &settings);
                 summary.add(&line, company.as_deref());
                 line.write_json(&mut out);
                 out.push(b'\n');
