@@ -48,6 +48,7 @@ pub mod audit;
 pub mod corpus;
 pub mod detect;
 mod error;
+pub mod highlight;
 pub mod model;
 mod roles;
 pub mod text;

@@ -67,6 +67,16 @@ fn verdict(out: &mut Vec<u8>, v: &VerdictLine) {
     }
     out.extend_from_slice(b"],\"lang\":");
     string(out, v.lang.code());
+    for (key, value) in [
+        (&b",\"url\":"[..], &v.url),
+        (b",\"date\":", &v.date),
+        (b",\"location\":", &v.location),
+    ] {
+        if let Some(value) = value {
+            out.extend_from_slice(key);
+            string(out, value);
+        }
+    }
     out.push(b'}');
 }
 

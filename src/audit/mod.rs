@@ -14,17 +14,14 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
-use crate::detect::{Depth, Phrase};
+use crate::detect::{Depth, Phrase, PmDuty};
 use crate::vectorize::Scratch;
 use crate::{Lang, Model, Role};
 pub use input::{Fields, Format, RawPosting, Record};
-pub use report::render_report;
+pub use report::{render_report, ReportData, RunInfo};
 
 /// Evidence phrases kept per verdict in the dump's output.
 const EVIDENCE_PER_VERDICT: usize = 5;
-/// Flagged postings kept, with their text, for the HTML report: memory stays
-/// bounded whatever the dump's size; the counts cover every posting.
-pub const REPORT_MAX_FLAGGED: usize = 300;
 
 /// The verdict on one record of a dump. Written out by
 /// [`AuditLine::write_json`], which a test holds byte-equal to this derive:
@@ -62,6 +59,15 @@ pub struct VerdictLine {
     pub evidence: Vec<Phrase>,
     /// The detected language.
     pub lang: Lang,
+    /// The posting's address, when the dump has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// Its publication date, as the dump writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Where the job is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
 }
 
 /// A record that could not be read, and why.
@@ -89,13 +95,16 @@ pub enum AuditLine {
     Error(ErrorLine),
 }
 
-/// A flagged posting, kept for the report.
+/// A posting worth a card in the report (flagged as a backlog manager, or
+/// whose title and duties disagree), with what the card shows.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Flagged {
+pub struct Card {
     /// Its verdict.
     pub verdict: VerdictLine,
     /// Its company, when known.
     pub company: Option<String>,
+    /// The core PM duties its text never mentions.
+    pub missing_pm_duties: Vec<PmDuty>,
     /// Its description (HTML stripped), where the evidence spans point: for
     /// a long one, only its start and the passages around the evidence,
     /// the spans moved to match.
@@ -112,12 +121,18 @@ const CONTEXT_BYTES: usize = 400;
 /// The report's copy of a flagged posting: whole when short; else its
 /// start and the passages around its evidence, the spans moved to match,
 /// so a 1 MB posting costs the report a few kilobytes.
-fn flagged(verdict: &VerdictLine, company: Option<String>, text: String) -> Flagged {
+fn card(
+    verdict: &VerdictLine,
+    company: Option<String>,
+    text: String,
+    missing_pm_duties: Vec<PmDuty>,
+) -> Card {
     let mut verdict = verdict.clone();
     if text.len() <= REPORT_TEXT_BYTES {
-        return Flagged {
+        return Card {
             verdict,
             company,
+            missing_pm_duties,
             text,
             gaps: Vec::new(),
         };
@@ -165,9 +180,10 @@ fn flagged(verdict: &VerdictLine, company: Option<String>, text: String) -> Flag
             p.span = p.span.start - s + at..p.span.end - s + at;
         }
     }
-    Flagged {
+    Card {
         verdict,
         company,
+        missing_pm_duties,
         text: short,
         gaps,
     }
@@ -199,7 +215,7 @@ pub fn audit_record(
     scratch: &mut Scratch,
     record: Record,
     settings: &Settings,
-) -> (AuditLine, Option<Flagged>, Option<String>) {
+) -> (AuditLine, Option<Card>, Option<String>) {
     let line = record.line + settings.line_offset;
     let error = |id, lang, error| {
         (
@@ -253,11 +269,26 @@ pub fn audit_record(
         title_mismatch: v.title_mismatch,
         evidence: v.evidence,
         lang: c.lang,
+        url: posting.url,
+        date: posting.date,
+        location: posting.location,
     };
-    let flagged = verdict
-        .backlog_manager
-        .then(|| flagged(&verdict, posting.company.clone(), posting.text));
-    (AuditLine::Verdict(verdict), flagged, posting.company)
+    let card = (verdict.backlog_manager || verdict.title_mismatch).then(|| {
+        let missing = model.missing_pm_duties(&posting.text);
+        card(&verdict, posting.company.clone(), posting.text, missing)
+    });
+    (AuditLine::Verdict(verdict), card, posting.company)
+}
+
+/// One company's postings among the verdicts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CompanyCounts {
+    /// Its postings with a verdict.
+    pub postings: usize,
+    /// Those flagged as backlog managers.
+    pub flagged: usize,
+    /// Those whose title and duties disagree.
+    pub mismatches: usize,
 }
 
 /// Counts over a whole audit; they add up to the records read.
@@ -277,8 +308,11 @@ pub struct Summary {
     pub unsure: usize,
     /// Records that could not be read.
     pub errors: usize,
-    /// Per company: (postings, flagged).
-    pub companies: HashMap<String, (usize, usize)>,
+    /// Verdicts per role in French postings, then in English ones, in
+    /// [`Role::ALL`] order.
+    pub per_lang: [[usize; 7]; 2],
+    /// Per company, its counts.
+    pub companies: HashMap<String, CompanyCounts>,
 }
 
 impl Summary {
@@ -293,10 +327,12 @@ impl Summary {
                 self.flagged += usize::from(v.backlog_manager);
                 self.mismatches += usize::from(v.title_mismatch);
                 self.unsure += usize::from(v.unsure);
+                self.per_lang[v.lang.index()][v.role.index()] += 1;
                 if let Some(c) = company {
                     let e = self.companies.entry(c.to_string()).or_default();
-                    e.0 += 1;
-                    e.1 += usize::from(v.backlog_manager);
+                    e.postings += 1;
+                    e.flagged += usize::from(v.backlog_manager);
+                    e.mismatches += usize::from(v.title_mismatch);
                 }
             }
         }
@@ -351,7 +387,8 @@ mod tests {
             summary.per_duty_role.iter().sum::<usize>(),
             summary.per_role.iter().sum::<usize>()
         );
-        assert_eq!(summary.companies["A"].0, 1);
+        assert_eq!(summary.companies["A"].postings, 1);
+        assert_eq!(summary.per_lang.iter().flatten().sum::<usize>(), 2);
     }
 
     #[test]
@@ -370,11 +407,15 @@ mod tests {
                 title: "Product Manager".into(),
                 text: text.clone(),
                 company: None,
+                url: None,
+                date: None,
+                location: None,
             }),
         };
         let (line, flagged, _) =
             audit_record(&model, &mut Scratch::new(), record, &Settings::default());
-        let flagged = flagged.expect("flagged");
+        let flagged = flagged.expect("a card");
+        assert!(!flagged.missing_pm_duties.is_empty());
         let AuditLine::Verdict(full) = line else {
             panic!("a verdict")
         };

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use rayon::prelude::*;
-use rolecheck::audit::{self, AuditLine, Fields, Format, Record, Summary, REPORT_MAX_FLAGGED};
+use rolecheck::audit::{self, AuditLine, Fields, Format, Record, ReportData, RunInfo, Summary};
 use rolecheck::Role;
 
 /// Output formats.
@@ -33,9 +33,15 @@ pub struct AuditArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = OutFormat::Jsonl)]
     format: OutFormat,
-    /// Also write a self-contained HTML report.
+    /// Also write a self-contained HTML report: the run, the roles, the
+    /// companies, every flagged posting and title mismatch with its
+    /// evidence, the unreadable records and a table of all verdicts that
+    /// sorts and filters in the browser.
     #[arg(long, value_name = "FILE.html")]
     report: Option<PathBuf>,
+    /// Companies with fewer postings are left out of the report's companies table.
+    #[arg(long, value_name = "N", default_value_t = 2)]
+    report_min_postings: usize,
     /// Field holding the title [default: title, intitule, job_title…].
     #[arg(long, value_name = "F")]
     title_field: Option<String>,
@@ -48,6 +54,16 @@ pub struct AuditArgs {
     /// Field holding the company [default: company, entreprise…].
     #[arg(long, value_name = "F")]
     company_field: Option<String>,
+    /// Field holding the posting's URL, carried into its line and linked
+    /// from the report [default: url, link, lien, job_url].
+    #[arg(long, value_name = "F")]
+    url_field: Option<String>,
+    /// Field holding the publication date [default: date, published_at, date_publication…].
+    #[arg(long, value_name = "F")]
+    date_field: Option<String>,
+    /// Field holding the location [default: location, city, lieu, ville].
+    #[arg(long, value_name = "F")]
+    location_field: Option<String>,
     /// Worker threads [default: all cores].
     #[arg(long, value_name = "N")]
     threads: Option<usize>,
@@ -117,7 +133,7 @@ fn judge(
     model: &rolecheck::Model,
     record: Record,
     settings: &audit::Settings,
-) -> (AuditLine, Option<audit::Flagged>, Option<String>) {
+) -> (AuditLine, Option<audit::Card>, Option<String>) {
     let (line, id) = (record.line + settings.line_offset, record.id.clone());
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
@@ -182,7 +198,7 @@ impl<W: Write> Sink<W> {
 }
 
 /// The CSV output's columns.
-const CSV_HEADER: [&str; 15] = [
+const CSV_HEADER: [&str; 18] = [
     "line",
     "id",
     "title",
@@ -196,6 +212,9 @@ const CSV_HEADER: [&str; 15] = [
     "score",
     "title_mismatch",
     "lang",
+    "url",
+    "date",
+    "location",
     "evidence",
     "error",
 ];
@@ -235,6 +254,9 @@ fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()>
                 format!("{:.4}", v.score),
                 v.title_mismatch.to_string(),
                 v.lang.to_string(),
+                inert(v.url.as_deref().unwrap_or_default()),
+                inert(v.date.as_deref().unwrap_or_default()),
+                inert(v.location.as_deref().unwrap_or_default()),
                 inert(&evidence.join(" | ")),
                 String::new(),
             ])
@@ -242,6 +264,9 @@ fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()>
         AuditLine::Error(e) => w.write_record([
             e.line.to_string(),
             inert(e.id.as_deref().unwrap_or_default()),
+            String::new(),
+            String::new(),
+            String::new(),
             String::new(),
             String::new(),
             String::new(),
@@ -286,8 +311,12 @@ impl OutputFile {
                     dir.display()
                 );
             }
+            let mut builder = tempfile::Builder::new();
+            // Like any file the user creates (the umask applies), not 0600.
+            #[cfg(unix)]
+            builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
             Some(
-                tempfile::Builder::new()
+                builder
                     .prefix(".rolecheck-")
                     .suffix(".part")
                     .tempfile_in(dir)
@@ -409,6 +438,9 @@ fn fields(args: &AuditArgs) -> Fields {
         (&args.text_field, &mut fields.text),
         (&args.id_field, &mut fields.id),
         (&args.company_field, &mut fields.company),
+        (&args.url_field, &mut fields.url),
+        (&args.date_field, &mut fields.date),
+        (&args.location_field, &mut fields.location),
     ] {
         if let Some(f) = flag {
             *target = vec![f.clone()];
@@ -463,12 +495,12 @@ impl Job<'_> {
                         }
                         Pending::Record(r) => r,
                     };
-                    let (line, flag, company) = judge(self.model, record, self.settings);
+                    let (line, card, company) = judge(self.model, record, self.settings);
                     let json = self.jsonl_out.then(|| json_line(&line));
                     Judged {
                         line,
                         json,
-                        flag,
+                        card,
                         company,
                     }
                 })
@@ -481,7 +513,7 @@ impl Job<'_> {
 struct Judged {
     line: AuditLine,
     json: Option<Vec<u8>>,
-    flag: Option<audit::Flagged>,
+    card: Option<audit::Card>,
     company: Option<String>,
 }
 
@@ -497,8 +529,65 @@ fn show_progress(bar: &indicatif::ProgressBar, summary: &Summary, bytes: u64, st
     bar.tick();
 }
 
+/// The run as the report describes it: input, settings, time.
+fn run_info(args: &AuditArgs, input_bytes: u64, started_unix: u64, elapsed_secs: f64) -> RunInfo {
+    let mut settings = vec![
+        (
+            "--format".to_string(),
+            format!("{:?}", args.format).to_lowercase(),
+        ),
+        (
+            "--min-confidence".to_string(),
+            args.min_confidence.to_string(),
+        ),
+        (
+            "--max-record-bytes".to_string(),
+            args.max_record_bytes.to_string(),
+        ),
+    ];
+    let optional = [
+        ("--force-lang", args.force_lang.map(|l| l.to_string())),
+        (
+            "--model",
+            args.model.as_ref().map(|m| m.display().to_string()),
+        ),
+        ("--title-field", args.title_field.clone()),
+        ("--text-field", args.text_field.clone()),
+        ("--id-field", args.id_field.clone()),
+        ("--company-field", args.company_field.clone()),
+        ("--url-field", args.url_field.clone()),
+        ("--date-field", args.date_field.clone()),
+        ("--location-field", args.location_field.clone()),
+        ("--threads", args.threads.map(|t| t.to_string())),
+        (
+            "--line-offset",
+            (args.line_offset > 0).then(|| args.line_offset.to_string()),
+        ),
+        (
+            "--only-flagged",
+            args.only_flagged.then(|| "yes".to_string()),
+        ),
+    ];
+    settings.extend(
+        optional
+            .into_iter()
+            .filter_map(|(flag, value)| value.map(|v| (flag.to_string(), v))),
+    );
+    RunInfo {
+        input: args.input.clone(),
+        input_bytes,
+        settings,
+        started_unix,
+        elapsed_secs,
+        min_company_postings: args.report_min_postings,
+    }
+}
+
 pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
+    let started_unix = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     // Everything that can stop the run is checked before the first record.
     check_distinct(&args.input, args.output.as_deref(), args.report.as_deref())?;
     let model = super::load_model(args.model.as_deref())?;
@@ -531,7 +620,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     };
 
     let mut summary = Summary::default();
-    let mut flagged = Vec::new();
+    let mut report_data = report.is_some().then(ReportData::default);
     loop {
         let batch: Vec<Pending> = std::iter::from_fn(&mut next).take(BATCH).collect();
         if batch.is_empty() {
@@ -545,8 +634,8 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
             if keep {
                 sink.write(&j.line, j.json)?;
             }
-            if flagged.len() < REPORT_MAX_FLAGGED {
-                flagged.extend(j.flag);
+            if let Some(data) = &mut report_data {
+                data.add(&j.line, j.card, j.company.as_deref());
             }
         }
         if let Some(bar) = &progress {
@@ -562,8 +651,9 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
-    if let Some(r) = report {
-        let html = audit::render_report(&args.input, &summary, &flagged, elapsed);
+    if let (Some(r), Some(data)) = (report, report_data) {
+        let run = run_info(&args, bytes.load(Ordering::Relaxed), started_unix, elapsed);
+        let html = audit::render_report(&run, model.info(), &summary, &data);
         let mut w = r.writer()?;
         w.write_all(html.as_bytes())
             .with_context(|| format!("writing {}", r.path.display()))?;

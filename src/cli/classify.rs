@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use rolecheck::audit::html::strip_html;
 use rolecheck::audit::input::is_bidi_control;
 use rolecheck::detect::{Depth, Side};
+use rolecheck::highlight::{self, Mark};
 use rolecheck::model::{Evidence, Field};
 use rolecheck::vectorize::Scratch;
 use rolecheck::Verdict;
@@ -281,38 +282,25 @@ fn write_highlighted(
     con: &[&Evidence],
     color: bool,
 ) -> std::io::Result<()> {
-    // (start, end, is_pro), merged where they overlap; "for" wins over "against".
-    let mut marks: Vec<(usize, usize, bool)> = Vec::new();
-    for (items, is_pro) in [(pro, true), (con, false)] {
-        // A title term's spans are in the title, not in this text.
-        for e in items.iter().filter(|e| e.field != Field::Title) {
-            marks.extend(e.spans.iter().map(|s| (s.start, s.end, is_pro)));
-        }
-    }
-    marks.sort_by_key(|&(s, e, p)| (s, std::cmp::Reverse(e), !p));
-    let mut merged: Vec<(usize, usize, bool)> = Vec::new();
-    for (s, e, p) in marks {
-        match merged.last_mut() {
-            Some(last) if s < last.1 => {
-                last.1 = last.1.max(e);
-                last.2 |= p;
-            }
-            _ => merged.push((s, e, p)),
-        }
-    }
-    let mut at = 0;
-    for (s, e, p) in merged {
-        out.write_all(printable(&text[at..s]).as_bytes())?;
-        let (open, close) = match (color, p) {
-            (true, true) => (FOR, RESET),
-            (true, false) => (AGAINST, RESET),
-            (false, true) => ("**", "**"),
-            (false, false) => ("~~", "~~"),
+    // A title term's spans are in the title, not in this text.
+    let marks = [(pro, Mark::For), (con, Mark::Against)]
+        .into_iter()
+        .flat_map(|(items, mark)| {
+            items
+                .iter()
+                .filter(|e| e.field != Field::Title)
+                .flat_map(move |e| e.spans.iter().map(move |s| (s.clone(), mark)))
+        });
+    for (range, mark) in highlight::runs(text, marks) {
+        let (open, close) = match (color, mark) {
+            (_, None) => ("", ""),
+            (true, Some(Mark::For)) => (FOR, RESET),
+            (true, Some(Mark::Against)) => (AGAINST, RESET),
+            (false, Some(Mark::For)) => ("**", "**"),
+            (false, Some(Mark::Against)) => ("~~", "~~"),
         };
-        write!(out, "{open}{}{close}", printable(&text[s..e]))?;
-        at = e;
+        write!(out, "{open}{}{close}", printable(&text[range]))?;
     }
-    out.write_all(printable(&text[at..]).as_bytes())?;
     if !text.ends_with('\n') {
         writeln!(out)?;
     }

@@ -48,7 +48,7 @@ enum Command {
     ///   rolecheck audit export.csv --format csv --only-flagged > flagged.csv
     ///   split -l 100000 dump.jsonl shard- && rolecheck audit shard-ab --line-offset 100000
     #[command(verbatim_doc_comment)]
-    Audit(audit::AuditArgs),
+    Audit(Box<audit::AuditArgs>),
     /// Say which product role a posting is, with the words that decided it.
     ///
     /// The posting is read twice. The role comes from all its words: the
@@ -127,7 +127,7 @@ enum Command {
 pub fn run() -> anyhow::Result<ExitCode> {
     let args = Args::parse();
     match args.command {
-        Command::Audit(a) => audit::run(a),
+        Command::Audit(a) => audit::run(*a),
         Command::Classify(a) => classify::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Tokens(a) => tokens::run(a),

@@ -514,6 +514,21 @@ impl Model {
         self.check_with(&mut Scratch::new(), title, text, Depth::Full)
     }
 
+    /// The core Product Manager duties `text` never mentions (a second,
+    /// per-token analysis of the text).
+    pub fn missing_pm_duties(&self, text: &str) -> Vec<PmDuty> {
+        let analysis = self.tfidf().analyzer().analyze(text);
+        let mut present: Vec<String> = analysis.terms().map(String::from).collect();
+        present.extend(analysis.bigrams.into_iter().map(|b| b.term));
+        let groups = duty_terms(self.tfidf().analyzer());
+        PmDuty::ALL
+            .into_iter()
+            .zip(groups.iter())
+            .filter(|(_, terms)| !present.iter().any(|t| terms.binary_search(t).is_ok()))
+            .map(|(d, _)| d)
+            .collect()
+    }
+
     /// [`Model::check`] with caller-owned working memory. With
     /// [`Depth::Flag`], the missing PM duties are not looked for (they need a
     /// second, per-token analysis of the body) and the per-term evidence
@@ -570,18 +585,7 @@ impl Model {
         let evidence = phrases(text, pieces, limit);
         let missing_pm_duties = match depth {
             Depth::Flag { .. } => Vec::new(),
-            Depth::Full => {
-                let analysis = self.tfidf().analyzer().analyze(text);
-                let mut present: Vec<String> = analysis.terms().map(String::from).collect();
-                present.extend(analysis.bigrams.into_iter().map(|b| b.term));
-                let groups = duty_terms(self.tfidf().analyzer());
-                PmDuty::ALL
-                    .into_iter()
-                    .zip(groups.iter())
-                    .filter(|(_, terms)| !present.iter().any(|t| terms.binary_search(t).is_ok()))
-                    .map(|(d, _)| d)
-                    .collect()
-            }
+            Depth::Full => self.missing_pm_duties(text),
         };
         Verdict {
             claimed_role: claimed,

@@ -30,6 +30,12 @@ pub struct RawPosting {
     pub text: String,
     /// Its company, when the dump has one.
     pub company: Option<String>,
+    /// The posting's address on the board, when the dump has one.
+    pub url: Option<String>,
+    /// Its publication date, as the dump writes it.
+    pub date: Option<String>,
+    /// Where the job is.
+    pub location: Option<String>,
 }
 
 /// A record of the dump: its first line and the posting, or why it could not be read.
@@ -54,6 +60,12 @@ pub struct Fields {
     pub id: Vec<String>,
     /// Company fields.
     pub company: Vec<String>,
+    /// Fields holding the posting's URL.
+    pub url: Vec<String>,
+    /// Fields holding its publication date.
+    pub date: Vec<String>,
+    /// Fields holding its location.
+    pub location: Vec<String>,
 }
 
 impl Default for Fields {
@@ -78,14 +90,30 @@ impl Default for Fields {
                 "societe",
                 "société",
             ]),
+            url: v(&["url", "link", "lien", "job_url"]),
+            date: v(&[
+                "date",
+                "published_at",
+                "date_publication",
+                "publication_date",
+            ]),
+            location: v(&["location", "city", "lieu", "ville"]),
         }
     }
 }
 
 impl Fields {
-    /// Every list of names: id, title, description, company.
-    fn lists(&self) -> [&[String]; 4] {
-        [&self.id, &self.title, &self.text, &self.company]
+    /// Every list of names: id, title, description, company, URL, date, location.
+    fn lists(&self) -> [&[String]; 7] {
+        [
+            &self.id,
+            &self.title,
+            &self.text,
+            &self.company,
+            &self.url,
+            &self.date,
+            &self.location,
+        ]
     }
 }
 
@@ -209,10 +237,18 @@ fn posting_from(
         id,
         title: strip_html_owned(title),
         text,
-        company: get(&fields.company)
-            .and_then(|(_, t, _)| t)
-            .filter(|c| !c.trim().is_empty()),
+        company: optional(get(&fields.company)),
+        url: optional(get(&fields.url)),
+        date: optional(get(&fields.date)),
+        location: optional(get(&fields.location)),
     })
+}
+
+/// An optional field's text: absent, not text, or blank all give `None`.
+fn optional(found: Option<FieldValue>) -> Option<String> {
+    found
+        .and_then(|(_, t, _)| t)
+        .filter(|t| !t.trim().is_empty())
 }
 
 /// Input text quoted in a message: control characters (terminal escape
