@@ -498,3 +498,60 @@ fn a_min_confidence_outside_zero_to_one_is_refused() {
         assert!(stderr.contains("from 0 to 1"), "{bad}: {stderr}");
     }
 }
+
+#[test]
+fn url_date_and_location_are_found_by_their_usual_names_or_the_flags_and_carried_into_lines() {
+    let input = [
+        serde_json::json!({"id": "1", "title": "PO", "description": PO_BODY, "lien": "https://jobs.example/1", "date_publication": "2026-11-30", "ville": "Nantes"}),
+        serde_json::json!({"id": "2", "title": "PM", "description": PM_BODY, "href": "https://jobs.example/2", "posted": "2026-12-01", "where": "Remote"}),
+        serde_json::json!({"id": "3", "title": "PM", "description": PM_BODY}),
+    ]
+    .iter()
+    .map(|r| r.to_string())
+    .collect::<Vec<_>>()
+    .join("\n");
+    let o = rolecheck(&["audit", "-"], Some(input.as_bytes()));
+    let out = lines(&o);
+    assert_eq!(
+        (
+            out[0]["url"].as_str(),
+            out[0]["date"].as_str(),
+            out[0]["location"].as_str()
+        ),
+        (
+            Some("https://jobs.example/1"),
+            Some("2026-11-30"),
+            Some("Nantes")
+        )
+    );
+    assert!(
+        out[1].get("url").is_none() && out[2].get("date").is_none(),
+        "absent fields are left out"
+    );
+    let o = rolecheck(
+        &[
+            "audit",
+            "-",
+            "--url-field",
+            "href",
+            "--date-field",
+            "posted",
+            "--location-field",
+            "where",
+        ],
+        Some(input.as_bytes()),
+    );
+    let out = lines(&o);
+    assert_eq!(
+        (
+            out[1]["url"].as_str(),
+            out[1]["date"].as_str(),
+            out[1]["location"].as_str()
+        ),
+        (
+            Some("https://jobs.example/2"),
+            Some("2026-12-01"),
+            Some("Remote")
+        )
+    );
+}

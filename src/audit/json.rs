@@ -205,7 +205,7 @@ mod tests {
         // Ids, titles and text with characters to escape; a number as id.
         dump.extend_from_slice(
             "{\"id\": \"a\\\"b\\u0001\", \"title\": \"PM \\\\ PO\\t\\u001f\", \"description\": \"G\u{e9}rer le backlog\\r\\n- r\u{e9}diger les \\\"user stories\\\"\\u0007 et la recette\"}\n\
-             {\"id\": 7, \"title\": \"Head of Product\", \"description\": \"Vision, discovery, OKR.\"}\n\
+             {\"id\": 7, \"title\": \"Head of Product\", \"description\": \"Vision, discovery, OKR.\", \"url\": \"https://jobs.example/7?q=\\\"a\\\"\", \"date\": \"2026-12-01\", \"ville\": \"Lyon\"}\n\
              {\"id\": \"\\u0002\", \"title\": 3}\n"
                 .as_bytes(),
         );

@@ -486,6 +486,46 @@ mod tests {
     }
 
     #[test]
+    fn what_the_report_keeps_is_capped_whatever_the_dump() {
+        let error = AuditLine::Error(ErrorLine {
+            line: 1,
+            id: None,
+            lang: None,
+            error: "bad".into(),
+        });
+        let mut data = ReportData::default();
+        for _ in 0..MAX_UNREADABLE + 5 {
+            data.add(&error, None, None);
+        }
+        assert_eq!(data.unreadable.len(), MAX_UNREADABLE);
+        let model = crate::Model::shipped().unwrap();
+        let posting = crate::audit::RawPosting {
+            id: None,
+            title: "Product Manager".into(),
+            text: "Vous gérez le backlog, rédigez les user stories et animez les rituels Scrum."
+                .into(),
+            company: Some("Acme".into()),
+            url: None,
+            date: None,
+            location: None,
+        };
+        let record = crate::audit::Record {
+            line: 1,
+            id: None,
+            posting: Ok(posting),
+        };
+        let settings = crate::audit::Settings::default();
+        let (line, card, _) =
+            crate::audit::audit_record(&model, &mut crate::Scratch::new(), record, &settings);
+        let card = card.expect("a flagged posting has a card");
+        for _ in 0..MAX_ROWS + 5 {
+            data.add(&line, Some(card.clone()), Some("Acme"));
+        }
+        assert_eq!((data.rows.len(), data.flagged.len()), (MAX_ROWS, MAX_CARDS));
+        assert!(data.mismatches.is_empty());
+    }
+
+    #[test]
     fn only_web_addresses_become_links() {
         assert_eq!(
             safe_url(" https://jobs.example/1 "),
