@@ -199,6 +199,9 @@ pub struct Settings {
     /// Read every posting in this language, even one written in a language
     /// rolecheck does not read (which is otherwise refused).
     pub force_lang: Option<Lang>,
+    /// Build a [`Card`] for each flagged posting and title mismatch (for the
+    /// report): it costs a second analysis of those postings.
+    pub cards: bool,
 }
 
 /// Why a posting in a language rolecheck does not read gets no verdict.
@@ -273,7 +276,7 @@ pub fn audit_record(
         date: posting.date,
         location: posting.location,
     };
-    let card = (verdict.backlog_manager || verdict.title_mismatch).then(|| {
+    let card = (settings.cards && (verdict.backlog_manager || verdict.title_mismatch)).then(|| {
         let missing = model.missing_pm_duties(&posting.text);
         card(&verdict, posting.company.clone(), posting.text, missing)
     });
@@ -412,8 +415,13 @@ mod tests {
                 location: None,
             }),
         };
-        let (line, flagged, _) =
-            audit_record(&model, &mut Scratch::new(), record, &Settings::default());
+        let without = audit_record(&model, &mut Scratch::new(), record.clone(), &settings(0));
+        assert!(without.1.is_none(), "no card unless asked for");
+        let settings = Settings {
+            cards: true,
+            ..Settings::default()
+        };
+        let (line, flagged, _) = audit_record(&model, &mut Scratch::new(), record, &settings);
         let flagged = flagged.expect("a card");
         assert!(!flagged.missing_pm_duties.is_empty());
         let AuditLine::Verdict(full) = line else {

@@ -592,10 +592,11 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     check_distinct(&args.input, args.output.as_deref(), args.report.as_deref())?;
     let model = super::load_model(args.model.as_deref())?;
     let fields = fields(&args);
-    let settings = audit::Settings {
+    let mut settings = audit::Settings {
         line_offset: args.line_offset,
         min_confidence: args.min_confidence,
         force_lang: args.force_lang,
+        cards: false,
     };
     let bytes = Arc::new(AtomicU64::new(0));
     let mut next = reader(&args, &fields, &bytes)?;
@@ -611,14 +612,6 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     };
     let mut sink = sink(&args, out)?;
     let progress = progress_bar();
-    let job = Job {
-        model: &model,
-        fields: &fields,
-        settings: &settings,
-        pool: &pool,
-        jsonl_out: matches!(args.format, OutFormat::Jsonl),
-    };
-
     let mut summary = Summary::default();
     let mut report_data = report.is_some().then(ReportData::default);
     loop {
@@ -626,6 +619,15 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
         if batch.is_empty() {
             break;
         }
+        // Cards cost a second analysis: only while the report has room for them.
+        settings.cards = report_data.as_ref().is_some_and(ReportData::wants_cards);
+        let job = Job {
+            model: &model,
+            fields: &fields,
+            settings: &settings,
+            pool: &pool,
+            jsonl_out: matches!(args.format, OutFormat::Jsonl),
+        };
         for j in job.judge(batch) {
             summary.add(&j.line, j.company.as_deref());
             let keep = !args.only_flagged

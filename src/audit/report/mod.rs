@@ -70,6 +70,10 @@ pub struct ReportData {
 }
 
 impl ReportData {
+    /// Whether a card for a flagged posting or a title mismatch would still be kept.
+    pub fn wants_cards(&self) -> bool {
+        self.flagged.len() < MAX_CARDS || self.mismatches.len() < MAX_CARDS
+    }
     /// Keeps what the report shows of one result, while there is room.
     pub fn add(&mut self, line: &AuditLine, card: Option<Card>, company: Option<&str>) {
         match line {
@@ -514,7 +518,10 @@ mod tests {
             id: None,
             posting: Ok(posting),
         };
-        let settings = crate::audit::Settings::default();
+        let settings = crate::audit::Settings {
+            cards: true,
+            ..crate::audit::Settings::default()
+        };
         let (line, card, _) =
             crate::audit::audit_record(&model, &mut crate::Scratch::new(), record, &settings);
         let card = card.expect("a flagged posting has a card");
