@@ -2,8 +2,7 @@
 
 use std::process::Output;
 
-mod common;
-use common::{rolecheck, temp_dir};
+use crate::common::{rolecheck, temp_dir};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")

@@ -7,8 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-mod common;
-use common::{rolecheck, temp_dir};
+use crate::common::{rolecheck, temp_dir};
 
 fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ROLECHECK_CHROMIUM") {

@@ -4,8 +4,7 @@
 use std::path::Path;
 use std::process::Output;
 
-mod common;
-use common::{rolecheck, temp_dir};
+use crate::common::{rolecheck, temp_dir};
 
 const PO_BODY: &str = "Vous gérez le backlog, rédigez les user stories et les critères d'acceptation, animez les cérémonies Scrum et faites la recette avant chaque mise en production.";
 const PM_BODY: &str = "You talk to customers every week, frame the problems worth solving, set the product vision and strategy and measure the impact of what ships with OKRs.";

@@ -4,8 +4,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-mod common;
-use common::{rolecheck, temp_dir};
+use crate::common::{rolecheck, temp_dir};
 
 fn dir(name: &str) -> PathBuf {
     temp_dir(&format!("audit-{name}"))

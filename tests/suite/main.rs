@@ -1,0 +1,14 @@
+//! rolecheck's integration tests, one binary with a module per topic: the
+//! binary driven as a user would (`cli`, `audit`, `hardening`), the report
+//! in a real browser (`browser`), the corpus checks (`corpus`), the shipped
+//! model's reproducibility (`model`) and property tests (`properties`).
+
+mod common;
+
+mod audit;
+mod browser;
+mod cli;
+mod corpus;
+mod hardening;
+mod model;
+mod properties;
