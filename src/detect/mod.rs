@@ -8,7 +8,6 @@
 //! model was trained (see [`DetectorInfo`] and `flag_score`).
 
 use std::ops::Range;
-use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -270,31 +269,29 @@ impl PmDuty {
     }
 }
 
-/// The terms of each duty group, analysed once per analyzer configuration.
-fn duty_terms(analyzer: &Analyzer) -> &'static [Vec<String>; 4] {
-    static TERMS: OnceLock<[Vec<String>; 4]> = OnceLock::new();
-    TERMS.get_or_init(|| {
-        PmDuty::ALL.map(|d| {
-            let mut terms: Vec<String> = Vec::new();
-            for w in d.words() {
-                // Stop words set the language, so each word gets its French
-                // and its English term.
-                for context in ["le la les et", "the and of"] {
-                    let text = format!("{context} {w}");
-                    let a = analyzer.analyze(&text);
-                    // A phrase ("recherche utilisateur") counts as its bigram,
-                    // so "Profil recherché" is no user research.
-                    if a.bigrams.is_empty() {
-                        terms.extend(a.terms().map(String::from));
-                    } else {
-                        terms.extend(a.bigrams.into_iter().map(|b| b.term));
-                    }
+/// The terms of each duty group as `analyzer` reads them (a model keeps
+/// its own, see [`Model::missing_pm_duties`]).
+fn duty_terms(analyzer: &Analyzer) -> [Vec<String>; 4] {
+    PmDuty::ALL.map(|d| {
+        let mut terms: Vec<String> = Vec::new();
+        for w in d.words() {
+            // Stop words set the language, so each word gets its French
+            // and its English term.
+            for context in ["le la les et", "the and of"] {
+                let text = format!("{context} {w}");
+                let a = analyzer.analyze(&text);
+                // A phrase ("recherche utilisateur") counts as its bigram,
+                // so "Profil recherché" is no user research.
+                if a.bigrams.is_empty() {
+                    terms.extend(a.terms().map(String::from));
+                } else {
+                    terms.extend(a.bigrams.into_iter().map(|b| b.term));
                 }
             }
-            terms.sort();
-            terms.dedup();
-            terms
-        })
+        }
+        terms.sort();
+        terms.dedup();
+        terms
     })
 }
 
@@ -520,7 +517,9 @@ impl Model {
         let analysis = self.tfidf().analyzer().analyze(text);
         let mut present: Vec<String> = analysis.terms().map(String::from).collect();
         present.extend(analysis.bigrams.into_iter().map(|b| b.term));
-        let groups = duty_terms(self.tfidf().analyzer());
+        let groups = self
+            .duty_terms
+            .get_or_init(|| duty_terms(self.tfidf().analyzer()));
         PmDuty::ALL
             .into_iter()
             .zip(groups.iter())

@@ -274,3 +274,20 @@ fn the_flag_asks_po_or_the_claim_not_which_of_seven() {
     // A temperature above one softens it, never flips it.
     assert!(flag_score(&s, Role::Pm, 3.0) < score && flag_score(&s, Role::Pm, 3.0) > 0.5);
 }
+
+#[test]
+fn duty_terms_belong_to_each_analyzer_not_to_the_process() {
+    let m = model();
+    m.missing_pm_duties("Vous pilotez la discovery.");
+    let kept = m.duty_terms.get().expect("kept after first use").clone();
+    assert_eq!(kept, duty_terms(m.tfidf().analyzer()));
+    // Without bigrams, "recherche utilisateur" is two single terms, not one
+    // pair: another analyzer reads the duty words its own way.
+    let unigrams = crate::AnalyzerParams::default()
+        .bigrams(false)
+        .build()
+        .unwrap();
+    let theirs = duty_terms(&unigrams);
+    assert_ne!(theirs, kept);
+    assert!(theirs.iter().flatten().all(|t| !t.contains(' ')), "{theirs:?}");
+}

@@ -61,6 +61,9 @@ pub struct Model {
     role: LinearModel,
     duty: LinearModel,
     info: ModelInfo,
+    /// The PM duty groups' terms as this model's analyzer reads them,
+    /// analysed on first use.
+    pub(crate) duty_terms: std::sync::OnceLock<[Vec<String>; 4]>,
 }
 
 /// How much one feature of the posting pushed each role's score.
@@ -237,6 +240,7 @@ impl Model {
             role,
             duty,
             info,
+            duty_terms: std::sync::OnceLock::new(),
         })
     }
 
