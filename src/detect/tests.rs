@@ -289,5 +289,8 @@ fn duty_terms_belong_to_each_analyzer_not_to_the_process() {
         .unwrap();
     let theirs = duty_terms(&unigrams);
     assert_ne!(theirs, kept);
-    assert!(theirs.iter().flatten().all(|t| !t.contains(' ')), "{theirs:?}");
+    assert!(
+        theirs.iter().flatten().all(|t| !t.contains(' ')),
+        "{theirs:?}"
+    );
 }
