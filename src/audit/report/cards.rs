@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::super::html::escape;
 use super::super::Card;
-use super::safe_url;
+use super::title_link;
 use crate::detect::Side;
 use crate::highlight::{self, Mark};
 
@@ -39,18 +39,7 @@ pub(super) fn section(
 
 fn article(h: &mut String, c: &Card) {
     let v = &c.verdict;
-    let title = escape(if v.title.is_empty() {
-        "(untitled)"
-    } else {
-        &v.title
-    });
-    let title = match v.url.as_deref().and_then(safe_url) {
-        Some(u) => format!(
-            "<a href=\"{}\" rel=\"noopener noreferrer\"><bdi>{title}</bdi></a>",
-            escape(u)
-        ),
-        None => format!("<bdi>{title}</bdi>"),
-    };
+    let title = title_link(&v.title, v.url.as_deref());
     let mut meta = format!("line {}", v.line);
     for (label, value) in [
         ("id ", v.id.as_deref()),

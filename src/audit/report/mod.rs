@@ -362,9 +362,26 @@ fn unreadable_section(h: &mut String, s: &Summary, errors: &[ErrorLine]) {
 }
 
 /// A link target that cannot run anything: http(s) only.
-pub(super) fn safe_url(url: &str) -> Option<&str> {
+fn safe_url(url: &str) -> Option<&str> {
     let lower = url.trim_start().get(..8).unwrap_or("").to_ascii_lowercase();
     (lower.starts_with("http://") || lower.starts_with("https://")).then_some(url.trim())
+}
+
+/// A posting's title, escaped and isolated, linked to its URL when that is
+/// a web address.
+pub(super) fn title_link(title: &str, url: Option<&str>) -> String {
+    let title = escape(if title.is_empty() {
+        "(untitled)"
+    } else {
+        title
+    });
+    match url.and_then(safe_url) {
+        Some(u) => format!(
+            "<a href=\"{}\" rel=\"noopener noreferrer\"><bdi>{title}</bdi></a>",
+            escape(u)
+        ),
+        None => format!("<bdi>{title}</bdi>"),
+    }
 }
 
 fn verdicts_section(h: &mut String, s: &Summary, rows: &[Row]) {
@@ -401,18 +418,7 @@ fn verdicts_section(h: &mut String, s: &Summary, rows: &[Row]) {
          <th>company</th><th>role</th><th class=\"n\">confidence</th><th>flag</th><th class=\"n\">score</th></tr></thead><tbody>",
     );
     for r in rows {
-        let title = escape(if r.title.is_empty() {
-            "(untitled)"
-        } else {
-            &r.title
-        });
-        let title = match r.url.as_deref().and_then(safe_url) {
-            Some(u) => format!(
-                "<a href=\"{}\" rel=\"noopener noreferrer\"><bdi>{title}</bdi></a>",
-                escape(u)
-            ),
-            None => format!("<bdi>{title}</bdi>"),
-        };
+        let title = title_link(&r.title, r.url.as_deref());
         let _ = write!(
             h,
             "<tr data-role=\"{}\" data-flag=\"{}\"><td class=\"n\">{}</td><td><bdi>{}</bdi></td><td>{title}</td>\
