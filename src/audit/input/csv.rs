@@ -5,7 +5,7 @@
 
 use std::io::BufRead;
 
-use super::{posting_from, quote, Fields, Record, DEFAULT_MAX_RECORD_BYTES};
+use super::{posting_from, quote, too_long, Fields, Record, DEFAULT_MAX_RECORD_BYTES};
 
 /// Fields per row past which a row counts as over the size limit.
 const MAX_FIELDS: usize = 1 << 16;
@@ -374,13 +374,9 @@ impl<R: BufRead> Iterator for CsvRecords<R> {
         match self.read_row(false) {
             Ok(Read::End) => None,
             Ok(Read::Row(line)) => Some(self.record(line)),
-            Ok(Read::TooLong(line, bytes)) => Some(error(
-                line,
-                format!(
-                    "record of {bytes} bytes, over the limit of {} (--max-record-bytes): skipped",
-                    self.max_record_bytes
-                ),
-            )),
+            Ok(Read::TooLong(line, bytes)) => {
+                Some(error(line, too_long(bytes, self.max_record_bytes)))
+            }
             Ok(Read::Unterminated(line, open)) => {
                 self.replay_after_open();
                 Some(error(

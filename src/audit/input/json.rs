@@ -8,7 +8,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
-    find, posting_from, type_name, value_text, Fields, RawPosting, Record, DEFAULT_MAX_RECORD_BYTES,
+    find, posting_from, too_long, type_name, value_text, Fields, RawPosting, Record,
+    DEFAULT_MAX_RECORD_BYTES,
 };
 
 /// A JSON line as read: an object with only the fields some list names
@@ -155,11 +156,6 @@ fn read_line_bounded(
         (true, 0) => LineRead::Line,
         (true, n) => LineRead::TooLong(n.saturating_sub(1)),
     })
-}
-
-/// The error of a record longer than the limit.
-fn too_long(bytes: u64, max: usize) -> String {
-    format!("record of {bytes} bytes, over the limit of {max} (--max-record-bytes): skipped")
 }
 
 impl<R: BufRead> JsonlRecords<R> {

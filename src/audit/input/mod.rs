@@ -244,6 +244,11 @@ fn posting_from(
     })
 }
 
+/// The error of a record longer than the limit, whatever the format.
+fn too_long(bytes: u64, max: usize) -> String {
+    format!("record of {bytes} bytes, over the limit of {max} (--max-record-bytes): skipped")
+}
+
 /// An optional field's text: absent, not text, or blank all give `None`.
 fn optional(found: Option<FieldValue>) -> Option<String> {
     found
