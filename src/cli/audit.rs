@@ -300,10 +300,7 @@ impl OutputFile {
         let temp = if special {
             None
         } else {
-            let dir = match path.parent() {
-                Some(d) if !d.as_os_str().is_empty() => d,
-                _ => Path::new("."),
-            };
+            let dir = directory_of(path);
             if !dir.is_dir() {
                 anyhow::bail!(
                     "cannot write {}: the directory {} does not exist",
@@ -349,16 +346,21 @@ impl OutputFile {
     }
 }
 
+/// The directory a file path is in (`.` for a bare name).
+fn directory_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
 /// Where a path points, for comparing paths that may not exist yet: the
 /// canonical directory joined with the file name.
 fn resolved(path: &Path) -> Option<PathBuf> {
     if let Ok(p) = path.canonicalize() {
         return Some(p);
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = directory_of(path);
     Some(dir.canonicalize().ok()?.join(path.file_name()?))
 }
 
