@@ -144,6 +144,11 @@ fn decode_entity(name: &str) -> Option<char> {
     })
 }
 
+/// The Unicode characters that reorder text: embeddings, overrides, isolates and marks.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
+}
+
 /// Escapes text for HTML content and attribute values; bidirectional
 /// controls (a right-to-left override in a company name) are dropped, so
 /// posting text cannot reorder the page around it.
@@ -151,7 +156,7 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {
-            c if super::input::is_bidi_control(c) => {}
+            c if is_bidi_control(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),

@@ -5,20 +5,26 @@
 //! into shards, audited anywhere and the outputs concatenated (with
 //! `line_offset` keeping line numbers global).
 
+mod driver;
 pub mod html;
 pub mod input;
 mod json;
 mod report;
+mod sink;
+mod summary;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::detect::{Depth, Phrase, PmDuty};
 use crate::vectorize::Scratch;
 use crate::{Lang, Model, Role};
+pub use driver::{Auditor, Dump, Judged, Sink, Wants};
 pub use input::{Fields, Format, RawPosting, Record};
 pub use report::{render_report, ReportData, RunInfo};
+pub use sink::{CsvSink, JsonlSink, CSV_HEADER};
+pub use summary::{CompanyCounts, Summary, Tally};
 
 /// Evidence phrases kept per verdict in the dump's output.
 const EVIDENCE_PER_VERDICT: usize = 5;
@@ -281,79 +287,6 @@ pub fn audit_record(
         card(&verdict, posting.company.clone(), posting.text, missing)
     });
     (AuditLine::Verdict(verdict), card, posting.company)
-}
-
-/// One company's postings among the verdicts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct CompanyCounts {
-    /// Its postings with a verdict.
-    pub postings: usize,
-    /// Those flagged as backlog managers.
-    pub flagged: usize,
-    /// Those whose title and duties disagree.
-    pub mismatches: usize,
-}
-
-/// Counts over a whole audit; they add up to the records read.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Summary {
-    /// Records read (verdicts + errors).
-    pub records: usize,
-    /// Verdicts per role, in [`Role::ALL`] order.
-    pub per_role: [usize; 7],
-    /// Verdicts per duty role (the duty reading), in [`Role::ALL`] order.
-    pub per_duty_role: [usize; 7],
-    /// Backlog managers flagged.
-    pub flagged: usize,
-    /// Title mismatches.
-    pub mismatches: usize,
-    /// Verdicts under the confidence asked for.
-    pub unsure: usize,
-    /// Records that could not be read.
-    pub errors: usize,
-    /// Verdicts per role in French postings, then in English ones, in
-    /// [`Role::ALL`] order.
-    pub per_lang: [[usize; 7]; 2],
-    /// Per company, its counts.
-    pub companies: HashMap<String, CompanyCounts>,
-}
-
-impl Summary {
-    /// Counts one output line (and its company).
-    pub fn add(&mut self, line: &AuditLine, company: Option<&str>) {
-        self.records += 1;
-        match line {
-            AuditLine::Error(_) => self.errors += 1,
-            AuditLine::Verdict(v) => {
-                self.per_role[v.role.index()] += 1;
-                self.per_duty_role[v.duty_role.index()] += 1;
-                self.flagged += usize::from(v.backlog_manager);
-                self.mismatches += usize::from(v.title_mismatch);
-                self.unsure += usize::from(v.unsure);
-                self.per_lang[v.lang.index()][v.role.index()] += 1;
-                if let Some(c) = company {
-                    let e = self.companies.entry(c.to_string()).or_default();
-                    e.postings += 1;
-                    e.flagged += usize::from(v.backlog_manager);
-                    e.mismatches += usize::from(v.title_mismatch);
-                }
-            }
-        }
-    }
-
-    /// Postings that got a verdict.
-    pub fn verdicts(&self) -> usize {
-        self.records - self.errors
-    }
-
-    /// Share of PM-titled verdicts flagged, over all verdicts.
-    pub fn flag_rate(&self) -> f64 {
-        if self.verdicts() == 0 {
-            0.0
-        } else {
-            self.flagged as f64 / self.verdicts() as f64
-        }
-    }
 }
 
 #[cfg(test)]

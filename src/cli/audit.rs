@@ -8,8 +8,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
-use rayon::prelude::*;
-use rolecheck::audit::{self, AuditLine, Fields, Format, Record, ReportData, RunInfo, Summary};
+use rolecheck::audit::{
+    self, Auditor, CsvSink, Dump, Fields, JsonlSink, Judged, ReportData, RunInfo, Sink, Summary,
+    Wants,
+};
 use rolecheck::Role;
 
 /// Output formats.
@@ -106,10 +108,6 @@ fn line_offset(s: &str) -> Result<usize, String> {
     }
 }
 
-/// Records judged per parallel batch: enough to keep every core busy,
-/// few enough that memory stays flat whatever the dump's size.
-const BATCH: usize = 512;
-
 /// Counts the bytes of the dump as records are read (after decompression),
 /// for progress and throughput.
 struct Counting<R> {
@@ -122,165 +120,6 @@ impl<R: std::io::Read> std::io::Read for Counting<R> {
         let n = self.inner.read(buf)?;
         self.bytes.fetch_add(n as u64, Ordering::Relaxed);
         Ok(n)
-    }
-}
-
-/// Judges one record; should judging it panic (a bug), the record gets an
-/// error line naming the bug and the run goes on: one record never stops a
-/// dump. The panic is caught outside the thread's scratch, which is emptied
-/// as the panic leaves it.
-fn judge(
-    model: &rolecheck::Model,
-    record: Record,
-    settings: &audit::Settings,
-) -> (AuditLine, Option<audit::Card>, Option<String>) {
-    let (line, id) = (record.line + settings.line_offset, record.id.clone());
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        rolecheck::vectorize::Scratch::with_thread_local(|scratch| {
-            audit::audit_record(model, scratch, record, settings)
-        })
-    }))
-    .unwrap_or_else(|panic| {
-        let what = panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        let error = format!("internal error while judging this record (please report it): {what}");
-        let line = audit::ErrorLine {
-            line,
-            id,
-            lang: None,
-            error,
-        };
-        (AuditLine::Error(line), None, None)
-    })
-}
-
-/// What the reading thread hands to the workers.
-enum Pending {
-    /// A JSONL line, with its line number, to parse.
-    Line(usize, Vec<u8>),
-    /// A record read already (CSV), or a read error that ends the dump.
-    Record(Record),
-}
-
-/// One result as a JSONL line, newline included.
-fn json_line(line: &AuditLine) -> Vec<u8> {
-    let mut out = Vec::with_capacity(2048);
-    line.write_json(&mut out);
-    out.push(b'\n');
-    out
-}
-
-/// Where verdicts go, in the chosen format.
-enum Sink<W: Write> {
-    Jsonl(W),
-    Csv(Box<csv::Writer<W>>),
-}
-
-impl<W: Write> Sink<W> {
-    /// Writes one result; `json` is its JSONL line when already serialised.
-    fn write(&mut self, line: &AuditLine, json: Option<Vec<u8>>) -> anyhow::Result<()> {
-        match self {
-            Sink::Jsonl(w) => w.write_all(&json.unwrap_or_else(|| json_line(line)))?,
-            Sink::Csv(w) => csv_row(w, line)?,
-        }
-        Ok(())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        match self {
-            Sink::Jsonl(w) => w.flush(),
-            Sink::Csv(w) => w.flush(),
-        }
-    }
-}
-
-/// The CSV output's columns.
-const CSV_HEADER: [&str; 18] = [
-    "line",
-    "id",
-    "title",
-    "role",
-    "confidence",
-    "unsure",
-    "duty_role",
-    "duty_confidence",
-    "claimed_role",
-    "backlog_manager",
-    "score",
-    "title_mismatch",
-    "lang",
-    "url",
-    "date",
-    "location",
-    "evidence",
-    "error",
-];
-
-/// A cell of text from the dump, made inert for spreadsheets (OWASP's
-/// advice on CSV injection): one starting with `=`, `+`, `-`, `@`, a tab
-/// or a carriage return is prefixed with `'`, so it cannot run as a formula.
-fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
-}
-
-fn csv_row(w: &mut csv::Writer<impl Write>, line: &AuditLine) -> csv::Result<()> {
-    match line {
-        AuditLine::Verdict(v) => {
-            let evidence: Vec<String> = v
-                .evidence
-                .iter()
-                .map(|p| format!("{:?}: {}", p.side, p.text))
-                .collect();
-            w.write_record([
-                v.line.to_string(),
-                inert(v.id.as_deref().unwrap_or_default()),
-                inert(&v.title),
-                v.role.id().to_string(),
-                format!("{:.4}", v.confidence),
-                v.unsure.to_string(),
-                v.duty_role.id().to_string(),
-                format!("{:.4}", v.duty_confidence),
-                v.claimed_role
-                    .map(|r| r.id().to_string())
-                    .unwrap_or_default(),
-                v.backlog_manager.to_string(),
-                format!("{:.4}", v.score),
-                v.title_mismatch.to_string(),
-                v.lang.to_string(),
-                inert(v.url.as_deref().unwrap_or_default()),
-                inert(v.date.as_deref().unwrap_or_default()),
-                inert(v.location.as_deref().unwrap_or_default()),
-                inert(&evidence.join(" | ")),
-                String::new(),
-            ])
-        }
-        AuditLine::Error(e) => w.write_record([
-            e.line.to_string(),
-            inert(e.id.as_deref().unwrap_or_default()),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            inert(&e.error),
-        ]),
     }
 }
 
@@ -389,50 +228,6 @@ fn check_distinct(input: &str, output: Option<&Path>, report: Option<&Path>) -> 
     Ok(())
 }
 
-/// Reads the dump's records one at a time, as the workers want them.
-fn reader(
-    args: &AuditArgs,
-    fields: &Fields,
-    bytes: &Arc<AtomicU64>,
-) -> anyhow::Result<Box<dyn FnMut() -> Option<Pending>>> {
-    if args.input == "-" && std::io::stdin().is_terminal() {
-        anyhow::bail!(
-            "no dump given and standard input is a terminal: name a file (rolecheck audit dump.jsonl) or pipe one in (… | rolecheck audit -)"
-        );
-    }
-    let (reader, format) =
-        audit::input::open(&args.input).with_context(|| format!("opening {}", args.input))?;
-    let reader = std::io::BufReader::new(Counting {
-        inner: reader,
-        bytes: Arc::clone(bytes),
-    });
-    let max = args.max_record_bytes;
-    // JSON records are parsed on the worker threads, with the judging; the
-    // CSV reader splits records itself, here.
-    let line = |l: Result<(usize, Vec<u8>), Record>| match l {
-        Ok((line, raw)) => Pending::Line(line, raw),
-        Err(record) => Pending::Record(record),
-    };
-    Ok(match format {
-        Format::Jsonl => {
-            let mut lines =
-                audit::input::JsonlRecords::new(reader, fields.clone()).max_record_bytes(max);
-            Box::new(move || lines.next_line().map(line))
-        }
-        Format::JsonArray => {
-            let mut elements =
-                audit::input::JsonArrayRecords::new(reader, fields.clone()).max_record_bytes(max);
-            Box::new(move || elements.next_element().map(line))
-        }
-        Format::Csv => {
-            let mut records =
-                audit::input::CsvRecords::with_max_record_bytes(reader, fields.clone(), max)
-                    .map_err(|e| anyhow::anyhow!("{}: {e}", args.input))?;
-            Box::new(move || records.next().map(Pending::Record))
-        }
-    })
-}
-
 fn fields(args: &AuditArgs) -> Fields {
     let mut fields = Fields::default();
     for (flag, target) in [
@@ -451,84 +246,85 @@ fn fields(args: &AuditArgs) -> Fields {
     fields
 }
 
-fn sink(args: &AuditArgs, out: Box<dyn Write>) -> anyhow::Result<Sink<Box<dyn Write>>> {
-    let out: Box<dyn Write> = Box::new(std::io::BufWriter::with_capacity(1 << 16, out));
-    Ok(match args.format {
-        OutFormat::Jsonl => Sink::Jsonl(out),
-        OutFormat::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record(CSV_HEADER)?;
-            Sink::Csv(Box::new(w))
-        }
-    })
-}
-
-fn progress_bar() -> Option<indicatif::ProgressBar> {
-    std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+/// Opens the dump, counting its bytes (after decompression) as they are read.
+fn open_dump(args: &AuditArgs, bytes: &Arc<AtomicU64>) -> anyhow::Result<Dump<'static>> {
+    if args.input == "-" && std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "no dump given and standard input is a terminal: name a file (rolecheck audit dump.jsonl) or pipe one in (… | rolecheck audit -)"
         );
-        bar
+    }
+    let (reader, format) =
+        audit::input::open(&args.input).with_context(|| format!("opening {}", args.input))?;
+    let reader = std::io::BufReader::new(Counting {
+        inner: reader,
+        bytes: Arc::clone(bytes),
+    });
+    Dump::new(reader, format, fields(args), args.max_record_bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.input))
+}
+
+/// The verdicts' sink, in the chosen format.
+fn output_sink<'w>(
+    args: &AuditArgs,
+    out: Box<dyn Write + 'w>,
+) -> anyhow::Result<Box<dyn Sink + 'w>> {
+    let out = std::io::BufWriter::with_capacity(1 << 16, out);
+    Ok(match args.format {
+        OutFormat::Jsonl => Box::new(JsonlSink::new(out).only_flagged(args.only_flagged)),
+        OutFormat::Csv => Box::new(CsvSink::new(out)?.only_flagged(args.only_flagged)),
     })
 }
 
-/// What every batch needs to be judged.
-struct Job<'a> {
-    model: &'a rolecheck::Model,
-    fields: &'a Fields,
-    settings: &'a audit::Settings,
-    pool: &'a rayon::ThreadPool,
-    jsonl_out: bool,
+/// The progress line on a terminal, after each batch.
+struct Progress {
+    bar: indicatif::ProgressBar,
+    bytes: Arc<AtomicU64>,
+    started: Instant,
 }
 
-impl Job<'_> {
-    /// Parses, judges and (for JSONL) serialises a batch on the workers, in
-    /// input order: the calling thread only reads lines and writes results.
-    fn judge(&self, batch: Vec<Pending>) -> Vec<Judged> {
-        self.pool.install(|| {
-            batch
-                .into_par_iter()
-                .map(|p| {
-                    let record = match p {
-                        Pending::Line(line, raw) => {
-                            audit::input::parse_json_line(self.fields, line, &raw)
-                        }
-                        Pending::Record(r) => r,
-                    };
-                    let (line, card, company) = judge(self.model, record, self.settings);
-                    let json = self.jsonl_out.then(|| json_line(&line));
-                    Judged {
-                        line,
-                        json,
-                        card,
-                        company,
-                    }
-                })
-                .collect()
+impl Progress {
+    fn on_terminal(bytes: &Arc<AtomicU64>, started: Instant) -> Option<Progress> {
+        std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new_spinner();
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} [{elapsed}]")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+            );
+            Progress {
+                bar,
+                bytes: Arc::clone(bytes),
+                started,
+            }
         })
     }
 }
 
-/// One record's result, as a worker hands it back.
-struct Judged {
-    line: AuditLine,
-    json: Option<Vec<u8>>,
-    card: Option<audit::Card>,
-    company: Option<String>,
-}
+impl Sink for Progress {
+    fn wants(&self) -> Wants {
+        Wants::default()
+    }
 
-fn show_progress(bar: &indicatif::ProgressBar, summary: &Summary, bytes: u64, started: Instant) {
-    let secs = started.elapsed().as_secs_f64().max(1e-9);
-    let mb = bytes as f64 / 1e6;
-    bar.set_message(format!(
-        "{} postings, {mb:.1} MB read, {:.0} postings/s, {:.1} MB/s",
-        summary.records,
-        summary.records as f64 / secs,
-        mb / secs
-    ));
-    bar.tick();
+    fn record(&mut self, _: &Judged<'_>) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
+        let secs = self.started.elapsed().as_secs_f64().max(1e-9);
+        let mb = self.bytes.load(Ordering::Relaxed) as f64 / 1e6;
+        self.bar.set_message(format!(
+            "{} postings, {mb:.1} MB read, {:.0} postings/s, {:.1} MB/s",
+            summary.records,
+            summary.records as f64 / secs,
+            mb / secs
+        ));
+        self.bar.tick();
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.bar.finish_and_clear();
+        Ok(())
+    }
 }
 
 /// The run as the report describes it: input, settings, time.
@@ -593,66 +389,31 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     // Everything that can stop the run is checked before the first record.
     check_distinct(&args.input, args.output.as_deref(), args.report.as_deref())?;
     let model = super::load_model(args.model.as_deref())?;
-    let fields = fields(&args);
-    let mut settings = audit::Settings {
+    let settings = audit::Settings {
         line_offset: args.line_offset,
         min_confidence: args.min_confidence,
         force_lang: args.force_lang,
         cards: false,
     };
     let bytes = Arc::new(AtomicU64::new(0));
-    let mut next = reader(&args, &fields, &bytes)?;
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(args.threads.unwrap_or(0))
-        .build()
-        .context("starting worker threads")?;
+    let dump = open_dump(&args, &bytes)?;
     let output = args.output.as_deref().map(OutputFile::create).transpose()?;
     let report = args.report.as_deref().map(OutputFile::create).transpose()?;
     let out: Box<dyn Write> = match &output {
         Some(o) => Box::new(o.writer()?),
         None => Box::new(std::io::stdout().lock()),
     };
-    let mut sink = sink(&args, out)?;
-    let progress = progress_bar();
-    let mut summary = Summary::default();
     let mut report_data = report.is_some().then(ReportData::default);
-    loop {
-        let batch: Vec<Pending> = std::iter::from_fn(&mut next).take(BATCH).collect();
-        if batch.is_empty() {
-            break;
-        }
-        // Cards cost a second analysis: only while the report has room for them.
-        settings.cards = report_data.as_ref().is_some_and(ReportData::wants_cards);
-        let job = Job {
-            model: &model,
-            fields: &fields,
-            settings: &settings,
-            pool: &pool,
-            jsonl_out: matches!(args.format, OutFormat::Jsonl),
-        };
-        for j in job.judge(batch) {
-            summary.add(&j.line, j.company.as_deref());
-            let keep = !args.only_flagged
-                || matches!(&j.line, AuditLine::Error(_))
-                || matches!(&j.line, AuditLine::Verdict(v) if v.backlog_manager);
-            if keep {
-                sink.write(&j.line, j.json)?;
-            }
-            if let Some(data) = &mut report_data {
-                data.add(&j.line, j.card, j.company.as_deref());
-            }
-        }
-        if let Some(bar) = &progress {
-            show_progress(bar, &summary, bytes.load(Ordering::Relaxed), started);
-        }
-    }
-    sink.flush()?;
-    drop(sink);
+    let sinks = (
+        output_sink(&args, out)?,
+        (&mut report_data, Progress::on_terminal(&bytes, started)),
+    );
+    let summary = Auditor::new(&model, settings)
+        .threads(args.threads.unwrap_or(0))
+        .run(dump, sinks)
+        .context("writing the verdicts")?;
     if let Some(o) = output {
         o.finish()?;
-    }
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
     }
     let elapsed = started.elapsed().as_secs_f64();
     if let (Some(r), Some(data)) = (report, report_data) {

@@ -4,8 +4,8 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use rolecheck::audit::html::is_bidi_control;
 use rolecheck::audit::html::strip_html;
-use rolecheck::audit::input::is_bidi_control;
 use rolecheck::detect::{Depth, Side};
 use rolecheck::highlight::{self, Mark};
 use rolecheck::model::{Evidence, Field};

@@ -182,7 +182,15 @@ impl<R: BufRead> JsonlRecords<R> {
     /// number; not parsed yet (see [`parse_json_line`]), so that a caller
     /// can parse lines on several threads. A read error ends the dump with
     /// an error record.
-    pub fn next_line(&mut self) -> Option<Result<(usize, Vec<u8>), Record>> {
+    pub fn next_line(&mut self) -> Option<Result<(usize, &[u8]), Record>> {
+        Some(match self.next_range()? {
+            Ok((line, range)) => Ok((line, &self.buf[range])),
+            Err(record) => Err(record),
+        })
+    }
+
+    /// [`JsonlRecords::next_line`], the line as a range of `self.buf`.
+    fn next_range(&mut self) -> Option<Result<(usize, std::ops::Range<usize>), Record>> {
         loop {
             if self.done {
                 return None;
@@ -211,6 +219,7 @@ impl<R: BufRead> JsonlRecords<R> {
             if self.line == 1 {
                 raw = raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw);
             }
+            let start = self.buf.len() - raw.len();
             while let Some(r) = raw.strip_suffix(b"\n").or_else(|| raw.strip_suffix(b"\r")) {
                 raw = r;
             }
@@ -220,7 +229,7 @@ impl<R: BufRead> JsonlRecords<R> {
             if raw.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            return Some(Ok((self.line, raw.to_vec())));
+            return Some(Ok((self.line, start..start + raw.len())));
         }
     }
 }
@@ -295,8 +304,8 @@ impl<R: BufRead> Iterator for JsonlRecords<R> {
     type Item = Record;
 
     fn next(&mut self) -> Option<Record> {
-        Some(match self.next_line()? {
-            Ok((line, raw)) => parse_json_line(&self.fields, line, &raw),
+        Some(match self.next_range()? {
+            Ok((line, range)) => parse_json_line(&self.fields, line, &self.buf[range]),
             Err(record) => record,
         })
     }
@@ -356,7 +365,15 @@ impl<R: BufRead> JsonArrayRecords<R> {
 
     /// The next element's bytes with its position, not parsed yet (see
     /// [`parse_json_line`]); a broken array ends with an error record.
-    pub fn next_element(&mut self) -> Option<Result<(usize, Vec<u8>), Record>> {
+    pub fn next_element(&mut self) -> Option<Result<(usize, &[u8]), Record>> {
+        Some(match self.advance()? {
+            Ok(index) => Ok((index, &self.buf)),
+            Err(record) => Err(record),
+        })
+    }
+
+    /// [`JsonArrayRecords::next_element`], the element left in `self.buf`.
+    fn advance(&mut self) -> Option<Result<usize, Record>> {
         loop {
             match self.state {
                 ArrayState::Done => return None,
@@ -406,7 +423,7 @@ impl<R: BufRead> JsonArrayRecords<R> {
                             posting,
                         }));
                     }
-                    return Some(Ok((self.index, std::mem::take(&mut self.buf))));
+                    return Some(Ok(self.index));
                 }
             }
         }
@@ -513,8 +530,8 @@ impl<R: BufRead> Iterator for JsonArrayRecords<R> {
     type Item = Record;
 
     fn next(&mut self) -> Option<Record> {
-        Some(match self.next_element()? {
-            Ok((line, raw)) => parse_json_line(&self.fields, line, &raw),
+        Some(match self.advance()? {
+            Ok(index) => parse_json_line(&self.fields, index, &self.buf),
             Err(record) => record,
         })
     }

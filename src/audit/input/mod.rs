@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde_json::Value;
 
-use super::html::strip_html_owned;
+use super::html::{is_bidi_control, strip_html_owned};
 
 mod csv;
 mod json;
@@ -273,11 +273,6 @@ pub fn quote(text: &str, max: usize) -> String {
         }
     }
     out
-}
-
-/// The Unicode characters that reorder text: embeddings, overrides, isolates and marks.
-pub fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
 #[cfg(test)]

@@ -1,0 +1,219 @@
+//! The audit's outputs as sinks: JSON lines, CSV rows for spreadsheets,
+//! and the report's data.
+//!
+//! [`VerdictLine`](super::VerdictLine) is the one definition of a result:
+//! the JSON line is its serde form (written by hand, byte-equal, see
+//! `json.rs`) and each CSV column is one of its fields, flattened.
+
+use std::io::Write;
+
+use super::driver::{Judged, Sink, Wants};
+use super::{AuditLine, ReportData, Tally};
+
+/// The CSV output's columns: the verdict line's fields, with the
+/// probabilities left out and the evidence flattened to one cell, and the
+/// error's message last.
+pub const CSV_HEADER: [&str; 18] = [
+    "line",
+    "id",
+    "title",
+    "role",
+    "confidence",
+    "unsure",
+    "duty_role",
+    "duty_confidence",
+    "claimed_role",
+    "backlog_manager",
+    "score",
+    "title_mismatch",
+    "lang",
+    "url",
+    "date",
+    "location",
+    "evidence",
+    "error",
+];
+
+/// A cell of text from the dump, made inert for spreadsheets (OWASP's
+/// advice on CSV injection): one starting with `=`, `+`, `-`, `@`, a tab
+/// or a carriage return is prefixed with `'`, so it cannot run as a formula.
+fn inert(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+/// The cells of `line`'s CSV row, in [`CSV_HEADER`] order.
+fn csv_cells(line: &AuditLine) -> [String; 18] {
+    let mut cells: [String; 18] = Default::default();
+    match line {
+        AuditLine::Verdict(v) => {
+            let evidence: Vec<String> = v
+                .evidence
+                .iter()
+                .map(|p| format!("{:?}: {}", p.side, p.text))
+                .collect();
+            let optional = |s: &Option<String>| inert(s.as_deref().unwrap_or_default());
+            cells[0] = v.line.to_string();
+            cells[1] = optional(&v.id);
+            cells[2] = inert(&v.title);
+            cells[3] = v.role.id().to_string();
+            cells[4] = format!("{:.4}", v.confidence);
+            cells[5] = v.unsure.to_string();
+            cells[6] = v.duty_role.id().to_string();
+            cells[7] = format!("{:.4}", v.duty_confidence);
+            cells[8] = v
+                .claimed_role
+                .map(|r| r.id().to_string())
+                .unwrap_or_default();
+            cells[9] = v.backlog_manager.to_string();
+            cells[10] = format!("{:.4}", v.score);
+            cells[11] = v.title_mismatch.to_string();
+            cells[12] = v.lang.to_string();
+            cells[13] = optional(&v.url);
+            cells[14] = optional(&v.date);
+            cells[15] = optional(&v.location);
+            cells[16] = inert(&evidence.join(" | "));
+        }
+        AuditLine::Error(e) => {
+            cells[0] = e.line.to_string();
+            cells[1] = inert(e.id.as_deref().unwrap_or_default());
+            cells[17] = inert(&e.error);
+        }
+    }
+    cells
+}
+
+/// Appends `line`'s CSV row (line ending included) to the buffer the writer writes into.
+pub(super) fn write_csv_row(w: &mut csv::Writer<&mut Vec<u8>>, line: &AuditLine) {
+    // Into memory, every row with the header's width: neither can fail.
+    w.write_record(csv_cells(line))
+        .and_then(|()| Ok(w.flush()?))
+        .expect("a CSV row of fixed width is written into memory");
+}
+
+/// Whether a sink that keeps only flagged verdicts keeps this result:
+/// errors are always kept, so nothing is lost silently.
+fn kept(tally: &Tally, only_flagged: bool) -> bool {
+    !only_flagged || tally.is_error() || tally.flagged()
+}
+
+/// Writes every result as one JSON line.
+#[derive(Debug)]
+pub struct JsonlSink<W: Write> {
+    out: W,
+    only_flagged: bool,
+}
+
+impl<W: Write> JsonlSink<W> {
+    /// Writes into `out` (wrap a file in a `BufWriter`).
+    pub fn new(out: W) -> JsonlSink<W> {
+        JsonlSink {
+            out,
+            only_flagged: false,
+        }
+    }
+
+    /// Keeps only the flagged verdicts, and the errors; defaults to false.
+    pub fn only_flagged(mut self, yes: bool) -> JsonlSink<W> {
+        self.only_flagged = yes;
+        self
+    }
+
+    /// The writer back.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> Sink for JsonlSink<W> {
+    fn wants(&self) -> Wants {
+        Wants {
+            json: true,
+            ..Wants::default()
+        }
+    }
+
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
+        if kept(&judged.tally, self.only_flagged) {
+            self.out.write_all(judged.json)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes a header row, then every result as a row under it.
+#[derive(Debug)]
+pub struct CsvSink<W: Write> {
+    out: W,
+    only_flagged: bool,
+}
+
+impl<W: Write> CsvSink<W> {
+    /// Writes into `out` (wrap a file in a `BufWriter`), the header now.
+    pub fn new(mut out: W) -> std::io::Result<CsvSink<W>> {
+        let mut header = csv::Writer::from_writer(Vec::new());
+        header.write_record(CSV_HEADER)?;
+        out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
+        Ok(CsvSink {
+            out,
+            only_flagged: false,
+        })
+    }
+
+    /// Keeps only the flagged verdicts, and the errors; defaults to false.
+    pub fn only_flagged(mut self, yes: bool) -> CsvSink<W> {
+        self.only_flagged = yes;
+        self
+    }
+
+    /// The writer back.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+}
+
+impl<W: Write> Sink for CsvSink<W> {
+    fn wants(&self) -> Wants {
+        Wants {
+            csv: true,
+            ..Wants::default()
+        }
+    }
+
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
+        if kept(&judged.tally, self.only_flagged) {
+            self.out.write_all(judged.csv)?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The report keeps every result it shows (bounded) as the audit runs;
+/// [`super::render_report`] writes the page at the end.
+impl Sink for ReportData {
+    fn wants(&self) -> Wants {
+        Wants {
+            lines: true,
+            cards: self.wants_cards(),
+            ..Wants::default()
+        }
+    }
+
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
+        if let Some(line) = judged.line {
+            self.add(line, judged.card.cloned(), judged.company);
+        }
+        Ok(())
+    }
+}
