@@ -36,7 +36,7 @@ pub struct Dump<'r> {
 enum Reader<'r> {
     Jsonl(JsonlRecords<Box<dyn BufRead + 'r>>),
     JsonArray(JsonArrayRecords<Box<dyn BufRead + 'r>>),
-    Csv(CsvRecords<Box<dyn BufRead + 'r>>),
+    Csv(Box<CsvRecords<Box<dyn BufRead + 'r>>>),
 }
 
 impl<'r> Dump<'r> {
@@ -59,11 +59,11 @@ impl<'r> Dump<'r> {
             Format::JsonArray => Reader::JsonArray(
                 JsonArrayRecords::new(reader, fields.clone()).max_record_bytes(max_record_bytes),
             ),
-            Format::Csv => Reader::Csv(CsvRecords::with_max_record_bytes(
+            Format::Csv => Reader::Csv(Box::new(CsvRecords::with_max_record_bytes(
                 reader,
                 fields.clone(),
                 max_record_bytes,
-            )?),
+            )?)),
         };
         Ok(Dump { reader, fields })
     }
