@@ -1,11 +1,12 @@
 //! The whole audit path on a dump made of the corpus's postings: read →
-//! parse → analyze → vectorize → classify → detect → serialise, one core.
+//! parse → analyze → vectorize → classify → detect → serialise, on one
+//! core, then through the library's `Auditor` with one and two workers.
 
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rolecheck::audit::input::{Fields, JsonlRecords};
-use rolecheck::audit::{audit_record, Settings, Summary};
+use rolecheck::audit::{audit_record, Auditor, Dump, Format, JsonlSink, Settings, Summary};
 use rolecheck::vectorize::Scratch;
 use rolecheck::Model;
 
@@ -48,6 +49,25 @@ fn bench(c: &mut Criterion) {
             black_box(out)
         })
     });
+    // The library's driver, as `rolecheck audit` runs it: the calling
+    // thread reads and writes, the workers judge and serialise.
+    for threads in [1, 2] {
+        let id = BenchmarkId::new(
+            format!("auditor_{threads}_workers"),
+            format!("{n}_postings"),
+        );
+        g.bench_function(id, |b| {
+            let auditor = Auditor::new(&model, Settings::default()).threads(threads);
+            b.iter(|| {
+                let dump = Dump::new(&input[..], Format::Jsonl, Fields::default(), 1 << 24)
+                    .expect("a JSONL dump needs no header");
+                let mut out = JsonlSink::new(Vec::with_capacity(input.len()));
+                let summary = auditor.run(dump, &mut out).expect("writing into memory");
+                assert_eq!(summary.records, n);
+                black_box(out.into_inner())
+            })
+        });
+    }
     g.finish();
 }
 

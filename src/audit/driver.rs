@@ -504,3 +504,6 @@ fn judge(
         (AuditLine::Error(line), None, None)
     })
 }
+
+#[cfg(test)]
+mod tests;

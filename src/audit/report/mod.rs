@@ -71,6 +71,12 @@ pub struct ReportData {
 }
 
 impl ReportData {
+    /// The cards held: flagged postings, title mismatches.
+    #[cfg(test)]
+    pub(crate) fn cards_held(&self) -> (usize, usize) {
+        (self.flagged.len(), self.mismatches.len())
+    }
+
     /// Whether a card for a flagged posting or a title mismatch would still be kept.
     pub fn wants_cards(&self) -> bool {
         self.flagged.len() < MAX_CARDS || self.mismatches.len() < MAX_CARDS
