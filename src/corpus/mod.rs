@@ -192,6 +192,30 @@ impl Corpus {
     /// Every way the file breaks `rules`, one message each, naming the line
     /// and id (and, for duplicates, the other posting).
     pub fn problems(&self, rules: &CorpusRules) -> Vec<String> {
+        let mut problems = self.posting_problems(rules);
+        let at = |i: usize| format!("line {} (id {})", self.lines[i], self.postings[i].id);
+        problems.extend(
+            self.near_duplicates(rules.max_jaccard)
+                .into_iter()
+                .map(|(i, j, sim)| {
+                    format!(
+                        "{}: near-duplicate of {} (Jaccard {sim:.2} of word 5-grams)",
+                        at(j),
+                        at(i)
+                    )
+                }),
+        );
+        if rules.no_shared_paragraphs {
+            problems.extend(self.shared_paragraphs().into_iter().map(|(i, j, para)| {
+                format!("{}: shares a paragraph with {}: \"{para}\"", at(j), at(i))
+            }));
+        }
+        problems.extend(self.balance_problems(rules));
+        problems
+    }
+
+    /// The problems of single postings: ids, labels, language, length.
+    fn posting_problems(&self, rules: &CorpusRules) -> Vec<String> {
         let mut problems = Vec::new();
         let at = |i: usize| format!("line {} (id {})", self.lines[i], self.postings[i].id);
         let mut first_line_of_id: HashMap<&str, usize> = HashMap::new();
@@ -227,22 +251,13 @@ impl Corpus {
                 ));
             }
         }
-        problems.extend(
-            self.near_duplicates(rules.max_jaccard)
-                .into_iter()
-                .map(|(i, j, sim)| {
-                    format!(
-                        "{}: near-duplicate of {} (Jaccard {sim:.2} of word 5-grams)",
-                        at(j),
-                        at(i)
-                    )
-                }),
-        );
-        if rules.no_shared_paragraphs {
-            problems.extend(self.shared_paragraphs().into_iter().map(|(i, j, para)| {
-                format!("{}: shares a paragraph with {}: \"{para}\"", at(j), at(i))
-            }));
-        }
+        problems
+    }
+
+    /// The problems of the file as a whole: postings per label, backlog
+    /// managers, PMs mentioning the backlog, languages.
+    fn balance_problems(&self, rules: &CorpusRules) -> Vec<String> {
+        let mut problems = Vec::new();
         let stats = self.stats();
         for (&role, &min) in &rules.min_per_label {
             let n = stats.per_label.get(&role).copied().unwrap_or(0);

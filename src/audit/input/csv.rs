@@ -105,6 +105,48 @@ struct Row {
     bytes: u64,
 }
 
+impl Row {
+    /// Ready for the next row, its buffers kept.
+    fn reset(&mut self) {
+        *self = Row {
+            out: std::mem::take(&mut self.out),
+            ends: std::mem::take(&mut self.ends),
+            raw: std::mem::take(&mut self.raw),
+            ..Row::default()
+        };
+        self.raw.clear();
+        if self.out.is_empty() {
+            self.out.resize(4096, 0);
+        }
+        if self.ends.is_empty() {
+            self.ends.resize(64, 0);
+        }
+    }
+
+    /// More room for the fields' bytes, up to `max`; past it the row is
+    /// parsed to its end with its bytes dropped.
+    fn grow_out(&mut self, max: usize) {
+        if self.out.len() < max {
+            let grown = (self.out.len() * 2).min(max.max(1));
+            self.out.resize(grown.max(self.out.len() + 1), 0);
+        } else {
+            self.too_long = true;
+            self.nout = 0;
+        }
+    }
+
+    /// More room for the fields' ends, up to [`MAX_FIELDS`].
+    fn grow_ends(&mut self) {
+        if self.ends.len() < MAX_FIELDS {
+            let grown = self.ends.len() * 2;
+            self.ends.resize(grown, 0);
+        } else {
+            self.too_long = true;
+            self.nends = 0;
+        }
+    }
+}
+
 /// What reading one row gave.
 enum Read {
     /// The input is over.
@@ -205,41 +247,13 @@ impl<R: BufRead> CsvRecords<R> {
     /// limit is read to its end and dropped, or, with `give_up`, abandoned
     /// there (the header: nothing can be read after it anyway).
     fn read_row(&mut self, give_up: bool) -> std::io::Result<Read> {
-        // Blank lines between rows are skipped here, so the row's first
-        // line is known before csv-core sees it.
-        loop {
-            let chunk = self.input.fill()?;
-            if chunk.is_empty() {
-                return Ok(Read::End);
-            }
-            let blank = chunk
-                .iter()
-                .take_while(|b| matches!(b, b'\r' | b'\n'))
-                .count();
-            let newlines = chunk[..blank].iter().filter(|&&b| b == b'\n').count();
-            let rest = chunk.len() - blank;
-            self.input.line += newlines;
-            self.input.consume(blank);
-            if rest > 0 {
-                break;
-            }
+        if !self.skip_blank_lines()? {
+            return Ok(Read::End);
         }
         let start = self.input.line;
         let max = self.max_record_bytes;
         let row = &mut self.row;
-        *row = Row {
-            out: std::mem::take(&mut row.out),
-            ends: std::mem::take(&mut row.ends),
-            raw: std::mem::take(&mut row.raw),
-            ..Row::default()
-        };
-        row.raw.clear();
-        if row.out.is_empty() {
-            row.out.resize(4096, 0);
-        }
-        if row.ends.is_empty() {
-            row.ends.resize(64, 0);
-        }
+        row.reset();
         let mut at_end = false;
         loop {
             let mut line = self.input.line;
@@ -270,25 +284,8 @@ impl<R: BufRead> CsvRecords<R> {
             row.nends += nends;
             match res {
                 csv_core::ReadRecordResult::InputEmpty => {}
-                csv_core::ReadRecordResult::OutputFull => {
-                    if row.out.len() < max {
-                        let grown = (row.out.len() * 2).min(max.max(1));
-                        row.out.resize(grown.max(row.out.len() + 1), 0);
-                    } else {
-                        // Keep parsing to the row's end, dropping its bytes.
-                        row.too_long = true;
-                        row.nout = 0;
-                    }
-                }
-                csv_core::ReadRecordResult::OutputEndsFull => {
-                    if row.ends.len() < MAX_FIELDS {
-                        let grown = row.ends.len() * 2;
-                        row.ends.resize(grown, 0);
-                    } else {
-                        row.too_long = true;
-                        row.nends = 0;
-                    }
-                }
+                csv_core::ReadRecordResult::OutputFull => row.grow_out(max),
+                csv_core::ReadRecordResult::OutputEndsFull => row.grow_ends(),
                 csv_core::ReadRecordResult::Record => {
                     if row.too_long {
                         return Ok(Read::TooLong(start, row.bytes));
@@ -301,6 +298,28 @@ impl<R: BufRead> CsvRecords<R> {
                     return Ok(Read::Row(start));
                 }
                 csv_core::ReadRecordResult::End => return Ok(Read::End),
+            }
+        }
+    }
+
+    /// Skips the blank lines before a row, counting them, so the row's
+    /// first line is known before csv-core sees it; false at the end.
+    fn skip_blank_lines(&mut self) -> std::io::Result<bool> {
+        loop {
+            let chunk = self.input.fill()?;
+            if chunk.is_empty() {
+                return Ok(false);
+            }
+            let blank = chunk
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count();
+            let newlines = chunk[..blank].iter().filter(|&&b| b == b'\n').count();
+            let rest = chunk.len() - blank;
+            self.input.line += newlines;
+            self.input.consume(blank);
+            if rest > 0 {
+                return Ok(true);
             }
         }
     }
