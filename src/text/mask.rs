@@ -7,7 +7,7 @@
 //! ("senior", "lead") and the domain ("data", "IA") stay, since they are not
 //! the role's name.
 
-use super::segment::{DropReason, Segment, SegmentKind};
+use super::segment::{Segment, SegmentKind};
 
 /// Words that complete a role name after `product` / `produit`.
 const AFTER_PRODUCT: &[&str] = &[
@@ -105,22 +105,6 @@ pub(crate) fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
         return 1;
     }
     0
-}
-
-/// Turns the words of every role name into [`DropReason::RoleName`] drops.
-pub(crate) fn mask_role_names(text: &str, segs: &mut [Segment]) {
-    let mut i = 0;
-    while i < segs.len() {
-        let n = role_name_len(text, segs, i);
-        if n == 0 {
-            i += 1;
-            continue;
-        }
-        for s in &mut segs[i..i + n] {
-            s.kind = SegmentKind::Dropped(DropReason::RoleName);
-        }
-        i += n;
-    }
 }
 
 /// The role names the body can mention, one feature each in the role

@@ -2,32 +2,35 @@
 //!
 //! normalize → tokenize (spans kept) → stop words → stem → n-grams, with the
 //! French rules described in the README. [`Analyzer::analyze`] gives every
-//! step's outcome for people and tests; the vectorizer drives the same steps
-//! through a cache (see [`crate::vectorize`]).
+//! step's outcome for people and tests; the vectorizer takes the same walk
+//! over a document (`walk.rs`), with a cache in front of the per-chunk and
+//! per-word steps (see [`crate::vectorize`]).
 
 mod lang;
 mod mask;
 mod normalize;
+mod scan;
 mod segment;
 mod stopwords;
+mod walk;
 
 use serde::{Deserialize, Serialize};
 
 pub use lang::{unsupported_language, Lang};
 pub use segment::{DropReason, Segment, SegmentKind};
 
-pub(crate) use lang::LangVote;
 pub use mask::ROLE_NAMES;
-pub(crate) use mask::ROLE_NAME_WORDS;
 use normalize::Stemmers;
-pub(crate) use segment::{chunks, segment_chunk_at, Chunk, Piece};
+pub(crate) use scan::{chunks, Chunk};
+pub(crate) use segment::Segmenter;
+#[cfg(test)]
+pub(crate) use walk::segments;
+use walk::Fresh;
+pub(crate) use walk::{segment_vote, ChunkRef, Chunked, Segmented, Sink, WordOutcome};
 
 /// Version of the analyzer's rules. A model records the rules it was trained
 /// with; loading it under other rules would silently change what its terms mean.
 pub const ANALYZER_RULES: u32 = 1;
-
-/// How many leading segments vote on a posting's language.
-pub(crate) const LANG_VOTE_WORDS: usize = 400;
 
 /// Analyzer settings. They change what a model's terms mean, so a model stores them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -174,41 +177,10 @@ impl Analyzer {
         &self.params
     }
 
-    /// Segments `text` into `segments` and detects its language. Role names
-    /// are not masked here: [`Analyzer::analyze`] masks them in a pass, the
-    /// vectorizer only where its cache says a word can start one.
-    pub(crate) fn segment(&self, text: &str, segments: &mut Vec<Segment>) -> Lang {
-        segment::segment(text, segments);
-        let mut vote = LangVote::new();
-        for s in segments.iter().take(LANG_VOTE_WORDS) {
-            vote.add_vote(segment_vote(text, s));
-            if vote.decided() {
-                break;
-            }
-        }
-        vote.result(self.params.default_lang)
-    }
-
-    /// The language assumed when the text gives no clue.
-    pub(crate) fn default_lang(&self) -> Lang {
-        self.params.default_lang
-    }
-
     /// Whether role names are masked, and so whether `word` may start one.
     #[inline]
     pub(crate) fn may_start_role_name(&self, word: &str) -> bool {
         self.params.mask_role_names && mask::is_role_start(word)
-    }
-
-    /// How many segments from `i` on form a role name (0 if none).
-    pub(crate) fn role_name_len(&self, text: &str, segments: &[Segment], i: usize) -> usize {
-        mask::role_name_len(text, segments, i)
-    }
-
-    /// Which of [`ROLE_NAMES`] the first `n` of `segments` name, `n` being
-    /// what [`Analyzer::role_name_len`] found there.
-    pub(crate) fn role_name_id(&self, text: &str, segments: &[Segment], n: usize) -> usize {
-        mask::role_name_id(text, segments, 0, n)
     }
 
     /// Normalises one segmented word into `bufs.term`.
@@ -223,58 +195,45 @@ impl Analyzer {
 
     /// The language `text` is written in, as the analyzer sees it.
     pub fn detect_lang(&self, text: &str) -> Lang {
-        self.segment(text, &mut Vec::new())
+        self.vote(&Segmented::new(self, text), text)
     }
 
     /// Analyses `text`, keeping every step's outcome.
     pub fn analyze<'a>(&self, text: &'a str) -> Analysis<'a> {
-        let mut segments = Vec::new();
-        let lang = self.segment(text, &mut segments);
-        if self.params.mask_role_names {
-            mask::mask_role_names(text, &mut segments);
-        }
-        let mut bufs = NormBuffers::default();
-        let mut tokens = Vec::with_capacity(segments.len());
-        let mut bigrams = Vec::new();
-        // The previous kept token, for bigrams: (index in tokens).
-        let mut prev: Option<usize> = None;
-        for s in &segments {
-            let (start, end) = (s.start as usize, s.end as usize);
-            let word = &text[start..end];
-            if s.clause_start {
-                prev = None;
-            }
-            let outcome = match s.kind {
-                SegmentKind::Dropped(reason) => Outcome::Dropped(reason),
-                SegmentKind::Word => match self.normalize(word, lang, &mut bufs) {
-                    Ok(()) => Outcome::Term(bufs.term.clone()),
+        let mut doc = Segmented::new(self, text);
+        let lang = self.vote(&doc, text);
+        let mut kept = Kept {
+            tokens: Vec::with_capacity(doc.n_segments()),
+            bigrams: Vec::new(),
+        };
+        self.walk(text, &mut doc, lang, &mut kept);
+        let mut terms = doc.into_terms();
+        let bigrams = kept
+            .bigrams
+            .iter()
+            .map(|&(first, second, start, end)| Bigram {
+                term: format!("{} {}", terms[first as usize], terms[second as usize]),
+                start: start as usize,
+                end: end as usize,
+            })
+            .collect();
+        let tokens = kept
+            .tokens
+            .into_iter()
+            .map(|(s, outcome)| {
+                let (start, end) = (s.start as usize, s.end as usize);
+                let outcome = match outcome {
+                    Ok(term) => Outcome::Term(std::mem::take(&mut terms[term as usize])),
                     Err(reason) => Outcome::Dropped(reason),
-                },
-            };
-            if let Outcome::Term(term) = &outcome {
-                if let (true, Some(p)) = (self.params.bigrams, prev) {
-                    let first: &Token = &tokens[p];
-                    if let Outcome::Term(first_term) = &first.outcome {
-                        bigrams.push(Bigram {
-                            term: format!("{first_term} {term}"),
-                            start: first.start,
-                            end,
-                        });
-                    }
+                };
+                Token {
+                    text: &text[start..end],
+                    start,
+                    end,
+                    outcome,
                 }
-                prev = Some(tokens.len());
-            } else if let Outcome::Dropped(reason) = outcome {
-                if reason.breaks_bigrams() {
-                    prev = None;
-                }
-            }
-            tokens.push(Token {
-                text: word,
-                start,
-                end,
-                outcome,
-            });
-        }
+            })
+            .collect();
         Analysis {
             lang,
             tokens,
@@ -283,13 +242,35 @@ impl Analyzer {
     }
 }
 
-/// A segment's vote on the language: a marker word's, an elision's (French), or none.
-#[inline]
-pub(crate) fn segment_vote(text: &str, s: &Segment) -> i8 {
-    match s.kind {
-        SegmentKind::Word => lang::word_vote(&text[s.start as usize..s.end as usize]),
-        SegmentKind::Dropped(DropReason::Elision) => lang::ELISION_VOTE,
-        SegmentKind::Dropped(_) => 0,
+/// What [`Analyzer::analyze`] keeps of the walk: every word, with its term's
+/// index in the document's terms or why it was dropped, and every bigram as
+/// its two terms' indices and its bytes.
+struct Kept {
+    tokens: Vec<(Segment, Result<u32, DropReason>)>,
+    bigrams: Vec<(u32, u32, u32, u32)>,
+}
+
+impl Sink<Fresh> for Kept {
+    type Left = u32;
+
+    fn term(&mut self, seg: Segment, word: Fresh) -> Option<u32> {
+        self.tokens.push((seg, word.outcome));
+        word.outcome.ok()
+    }
+
+    fn bigram(&mut self, first: u32, start: u32, seg: Segment, word: Fresh) {
+        if let Ok(second) = word.outcome {
+            self.bigrams.push((first, second, start, seg.end));
+        }
+    }
+
+    fn dropped(&mut self, seg: Segment, word: Fresh) {
+        self.tokens.push((seg, word.outcome));
+    }
+
+    fn role_name(&mut self, _: usize, words: &[Segment]) {
+        self.tokens
+            .extend(words.iter().map(|&s| (s, Err(DropReason::RoleName))));
     }
 }
 

@@ -1,14 +1,17 @@
 //! The per-thread chunk cache: each distinct chunk (a whitespace-delimited
-//! stretch of text, such as `produit`, `l'équipe,` or `(H/F)`) is segmented
-//! once, and each of its words normalised once per language.
+//! stretch of text, such as `produit`, `l'équipe,` or `(H/F)`) goes through
+//! the analyzer's per-chunk step once, and each of its words through the
+//! per-word step once per language.
 //!
 //! No segmentation rule looks across whitespace, so a chunk's segments, its
 //! language votes and whether a clause break follows it depend on its bytes
 //! alone. The vectorizer therefore only finds where chunks start and end
-//! (eight bytes at a time), looks each chunk up, and replays what the
-//! segmenter made of it the first time: byte scanning, the piece-by-piece
-//! rules and the word-cache lookup were two thirds of the transform when
-//! profiled, and a chunk lookup replaces all three.
+//! (eight bytes at a time), looks each chunk up, and hands the analyzer's
+//! walk (see `text/walk.rs`) what the segmenter made of it the first time:
+//! byte scanning, the piece-by-piece rules and the word-cache lookup were
+//! two thirds of the transform when profiled, and a chunk lookup replaces
+//! all three. The cache is a memo and nothing more: the walk, the same as
+//! [`crate::text::Analyzer::analyze`]'s, does the rest.
 //!
 //! Layout, for the CPU cache: each chunk is a 64-byte [`Record`] (one cache
 //! line) holding its key and its first segment. The hash table holds only
@@ -26,8 +29,8 @@ use std::hash::BuildHasher;
 
 use super::vocab::Slot;
 use crate::text::{
-    chunks, segment_chunk_at, segment_vote, Analyzer, Chunk, DropReason, Lang, LangVote, Piece,
-    Segment, SegmentKind, LANG_VOTE_WORDS, ROLE_NAME_WORDS,
+    chunks, segment_vote, Chunk, ChunkRef, Chunked, DropReason, Lang, Segment, SegmentKind,
+    Segmenter,
 };
 
 /// Records plus extra segments held at most, counted at the start of a
@@ -51,15 +54,14 @@ pub(super) struct Item {
 }
 
 impl Item {
-    /// The segment it is in a chunk starting at `at`, with a break before
-    /// it if one precedes it inside the chunk or `break_before` says so.
+    /// The segment it is in a chunk starting at `at`.
     #[inline]
-    fn segment_at(&self, at: u32, break_before: bool) -> Segment {
+    fn segment_at(&self, at: u32) -> Segment {
         Segment {
             start: at + self.start,
             end: at + self.end,
             kind: self.kind,
-            clause_start: self.clause_start || break_before,
+            clause_start: self.clause_start,
         }
     }
 
@@ -124,125 +126,29 @@ pub(super) struct ChunkCache {
     hasher: foldhash::fast::RandomState,
     /// Per-document scratch: the chunks, with their keys and records.
     doc: Vec<DocChunk>,
-    pieces: Vec<Piece>,
+    segmenter: Segmenter,
     segments: Vec<Segment>,
 }
 
 impl ChunkCache {
-    /// Looks up every chunk of `text`, caching new ones, and detects its
-    /// language exactly as [`crate::text::Analyzer`] does. [`ChunkCache::walk`]
-    /// then goes through its segments.
-    pub(super) fn prepare(&mut self, text: &str, default_lang: Lang) -> Lang {
+    /// Looks up every chunk of `text`, caching new ones; [`ChunkCache::read`]
+    /// then reads them.
+    pub(super) fn prepare(&mut self, text: &str) {
         if self.records.len() + self.extra.len() >= CACHE_CAP {
             self.clear();
         }
         self.resolve(text);
-        let mut vote = LangVote::new();
-        let mut seen = 0;
-        'chunks: for d in &self.doc {
-            for k in 0..self.records[d.record as usize].len {
-                vote.add_vote(self.item(d.record, k).vote);
-                seen += 1;
-                if vote.decided() || seen >= LANG_VOTE_WORDS {
-                    break 'chunks;
-                }
-            }
-        }
-        vote.result(default_lang)
     }
 
-    /// Calls `f` with each segment of the text last prepared and its slot in
-    /// `lang`, in text order, straight from the cache (no list of segments is
-    /// built). A slot not cached yet is computed by `fill` from the word and
-    /// kept. A product-role name (see [`Analyzer::role_name_len`]) comes as
-    /// its first segment with [`Slot::BREAK`], and its other words are
-    /// skipped, exactly as the analyzer's masking pass drops them; `role`
-    /// then gets the name's id in [`crate::text::ROLE_NAMES`] and its bytes.
-    #[inline]
-    pub(super) fn walk(
-        &mut self,
-        text: &str,
-        lang: Lang,
-        analyzer: &Analyzer,
-        mut fill: impl FnMut(&str) -> Slot,
-        mut f: impl FnMut(Segment, Slot),
-        mut role: impl FnMut(usize, u32, u32),
-    ) {
-        let li = lang.index();
-        let mut pending = true;
-        let mut skip = 0;
-        for n in 0..self.doc.len() {
-            let DocChunk { chunk, record, .. } = self.doc[n];
-            pending |= chunk.line_break_before;
-            let Record {
-                len, break_after, ..
-            } = self.records[record as usize];
-            let at = chunk.start as u32;
-            for k in 0..len {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let item = self.item_mut(record, k);
-                let seg = item.segment_at(at, k == 0 && pending);
-                let mut slot = item.slots[li];
-                if slot == Slot::UNCACHED {
-                    slot = fill(&text[seg.start as usize..seg.end as usize]);
-                    item.slots[li] = slot;
-                }
-                if slot.role_start() {
-                    let mut window = [seg; ROLE_NAME_WORDS];
-                    let w = self.segments_from(n, k, &mut window);
-                    let words = analyzer.role_name_len(text, &window[..w], 0);
-                    if words > 0 {
-                        skip = words - 1;
-                        slot = Slot::BREAK;
-                        let id = analyzer.role_name_id(text, &window[..w], words);
-                        role(id, seg.start, window[words - 1].end);
-                    }
-                }
-                f(seg, slot);
-            }
-            pending = break_after || (len == 0 && pending);
-        }
-    }
-
-    /// Fills `out` with the segments from item `k` of the prepared text's
-    /// chunk `n` on (breaks before a chunk left out: role names ignore
-    /// them), and says how many there were.
-    fn segments_from(&self, mut n: usize, mut k: u32, out: &mut [Segment]) -> usize {
-        let mut filled = 0;
-        while filled < out.len() && n < self.doc.len() {
-            let DocChunk { chunk, record, .. } = self.doc[n];
-            while k < self.records[record as usize].len && filled < out.len() {
-                out[filled] = self.item(record, k).segment_at(chunk.start as u32, false);
-                filled += 1;
-                k += 1;
-            }
-            n += 1;
-            k = 0;
-        }
-        filled
-    }
-
-    /// Item `k` of record `r`: its first segment, or one of the others in
-    /// [`ChunkCache::extra`].
-    fn item(&self, r: u32, k: u32) -> &Item {
-        let rec = &self.records[r as usize];
-        if k == 0 {
-            &rec.first
-        } else {
-            &self.extra[(rec.more + k - 1) as usize]
-        }
-    }
-
-    /// [`ChunkCache::item`], to fill in its slots.
-    fn item_mut(&mut self, r: u32, k: u32) -> &mut Item {
-        let rec = &mut self.records[r as usize];
-        if k == 0 {
-            &mut rec.first
-        } else {
-            &mut self.extra[(rec.more + k - 1) as usize]
+    /// The text last prepared, as the analyzer's walk reads it: a word's slot
+    /// not cached yet in the language read is computed by `fill` from the
+    /// word and that language, and kept.
+    pub(super) fn read<F: FnMut(&str, Lang) -> Slot>(&mut self, fill: F) -> Cached<'_, F> {
+        Cached {
+            doc: &self.doc,
+            records: &mut self.records,
+            extra: &mut self.extra,
+            fill,
         }
     }
 
@@ -304,9 +210,8 @@ impl ChunkCache {
     /// Segments chunk `c` of `text` and caches it under key `k` with hash
     /// `h` (key 0: a long chunk).
     fn add(&mut self, text: &str, c: Chunk, k: u128, h: u64) -> u32 {
-        let mut pending = false;
         self.segments.clear();
-        segment_chunk_at(text, c, &mut self.pieces, &mut self.segments, &mut pending);
+        let break_after = self.segmenter.segment_chunk(text, c, &mut self.segments);
         let at = c.start as u32;
         let mut items = self.segments.iter().map(|s| {
             let slot = match s.kind {
@@ -331,7 +236,7 @@ impl ChunkCache {
             first,
             len: self.segments.len() as u32,
             more,
-            break_after: pending,
+            break_after,
         });
         if k == 0 {
             self.long.insert(text[c.start..c.end].into(), r);
@@ -364,6 +269,85 @@ impl ChunkCache {
                 self.place(self.hasher.hash_one(k), r as u32);
             }
         }
+    }
+}
+
+/// The prepared text read through the cache (see [`ChunkCache::read`]).
+/// It holds the cache's tables as slices, not the cache itself: their
+/// addresses and lengths then stay in registers through the walk, where
+/// behind a reference to the cache they were read again for every word.
+pub(super) struct Cached<'c, F> {
+    doc: &'c [DocChunk],
+    records: &'c mut [Record],
+    extra: &'c mut [Item],
+    fill: F,
+}
+
+/// Item `k` of record `r`: its first segment, or one of the others in
+/// [`ChunkCache::extra`].
+#[inline]
+fn item<'r>(records: &'r [Record], extra: &'r [Item], r: u32, k: u32) -> &'r Item {
+    let rec = &records[r as usize];
+    if k == 0 {
+        &rec.first
+    } else {
+        &extra[(rec.more + k - 1) as usize]
+    }
+}
+
+/// [`item`], to fill in its slots.
+#[inline]
+fn item_mut<'r>(records: &'r mut [Record], extra: &'r mut [Item], r: u32, k: u32) -> &'r mut Item {
+    let rec = &mut records[r as usize];
+    if k == 0 {
+        &mut rec.first
+    } else {
+        &mut extra[(rec.more + k - 1) as usize]
+    }
+}
+
+impl<F: FnMut(&str, Lang) -> Slot> Chunked for Cached<'_, F> {
+    type Word = Slot;
+
+    #[inline]
+    fn n_chunks(&self) -> usize {
+        self.doc.len()
+    }
+
+    #[inline]
+    fn chunk(&self, n: usize) -> ChunkRef {
+        let DocChunk { chunk, record, .. } = self.doc[n];
+        let Record {
+            len, break_after, ..
+        } = self.records[record as usize];
+        ChunkRef {
+            at: chunk.start as u32,
+            id: record,
+            len,
+            line_break_before: chunk.line_break_before,
+            break_after,
+        }
+    }
+
+    #[inline]
+    fn segment(&self, c: &ChunkRef, k: u32) -> Segment {
+        item(self.records, self.extra, c.id, k).segment_at(c.at)
+    }
+
+    #[inline]
+    fn vote(&self, _: &str, c: &ChunkRef, k: u32) -> i8 {
+        item(self.records, self.extra, c.id, k).vote
+    }
+
+    #[inline]
+    fn word(&mut self, text: &str, c: &ChunkRef, k: u32, lang: Lang) -> (Segment, Slot) {
+        let item = item_mut(self.records, self.extra, c.id, k);
+        let seg = item.segment_at(c.at);
+        let slot = &mut item.slots[lang.index()];
+        if *slot == Slot::UNCACHED {
+            *slot = (self.fill)(&text[seg.start as usize..seg.end as usize], lang);
+        }
+        (seg, *slot)
     }
 }
 
@@ -413,28 +397,37 @@ fn key(bytes: &[u8], start: usize, end: usize) -> Option<u128> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::text::Analyzer;
+    use crate::text::{segments, Analyzer, Segmented};
 
-    /// The cache's segments and language, cold then warm, equal the segmenter's.
+    /// Every segment's language vote, in order.
+    fn votes(doc: &impl Chunked, text: &str) -> Vec<i8> {
+        (0..doc.n_chunks())
+            .flat_map(|n| {
+                let c = doc.chunk(n);
+                (0..c.len).map(move |k| doc.vote(text, &c, k))
+            })
+            .collect()
+    }
+
+    /// The cache's segments, votes and language, cold then warm, equal those
+    /// of the per-chunk step run afresh.
     fn assert_same_as_segmenter(cache: &mut ChunkCache, text: &str) {
         let analyzer = Analyzer::new();
-        let mut expected = Vec::new();
-        let lang = analyzer.segment(text, &mut expected);
+        let mut fresh = Segmented::new(&analyzer, text);
+        let expected = (
+            segments(&mut fresh),
+            votes(&fresh, text),
+            analyzer.vote(&fresh, text),
+        );
         for pass in ["cold", "warm"] {
-            let got = cache.prepare(text, Lang::Fr);
-            let mut segments = Vec::new();
-            // A slot that starts no role name, so that every segment comes.
-            let fill = |_: &str| Slot::dropped(DropReason::TooShort);
-            cache.walk(
-                text,
-                got,
-                &analyzer,
-                fill,
-                |seg, _| segments.push(seg),
-                |_, _, _| {},
+            cache.prepare(text);
+            let mut cached = cache.read(|_, _| Slot::UNCACHED);
+            let got = (
+                segments(&mut cached),
+                votes(&cached, text),
+                analyzer.vote(&cached, text),
             );
-            assert_eq!(segments, expected, "{pass}: {text:?}");
-            assert_eq!(got, lang, "{pass}: {text:?}");
+            assert_eq!(got, expected, "{pass}: {text:?}");
         }
     }
 
@@ -461,8 +454,8 @@ mod tests {
         let n = CACHE_CAP / 2 + 1000;
         let words = |prefix: &str| -> String { (0..n).map(|i| format!("{prefix}{i} ")).collect() };
         let (a, b) = (words("mot"), words("word"));
-        cache.prepare(&a, Lang::Fr);
-        cache.prepare(&b, Lang::Fr);
+        cache.prepare(&a);
+        cache.prepare(&b);
         assert_eq!(cache.records.len(), 2 * n, "both documents are cached");
         // Over the cap: emptied before the next document, then filled with it.
         assert_same_as_segmenter(&mut cache, &a);

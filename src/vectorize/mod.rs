@@ -1,12 +1,13 @@
 //! The vectorizer: terms → L2-normalised tf-idf sparse vectors.
 //!
-//! This is the hot path of every batch run, so it does not go through
-//! [`Analyzer::analyze`]: it splits the text into whitespace-delimited chunks
-//! (slices, no copies) and looks each up in a per-thread cache that holds the
-//! chunk's segments and, per language, each word's term id — a chunk already
-//! seen is neither segmented, normalised nor stemmed again (see `chunks.rs`)
-//! — keys bigrams by term ids, and reuses its buffers from one document to
-//! the next. [`Scratch`] holds that per-thread state.
+//! This is the hot path of every batch run. It takes the analyzer's own walk
+//! over the text — the one [`Analyzer::analyze`] takes, so both read a text
+//! alike — but feeds it from a per-thread cache that holds each
+//! whitespace-delimited chunk's segments and, per language, each word's term
+//! id: a chunk already seen is neither segmented, normalised nor stemmed
+//! again (see `chunks.rs`). It keys bigrams by term ids, and reuses its
+//! buffers from one document to the next. [`Scratch`] holds that per-thread
+//! state.
 //!
 //! We do not use linfa-preprocessing's `TfIdfVectorizer`: its `transform`
 //! recomputes idf from the batch it is given (a posting transformed alone gets
@@ -23,7 +24,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::text::{Analyzer, AnalyzerParams, Lang, NormBuffers};
+use crate::text::{Analyzer, AnalyzerParams, Lang, NormBuffers, Segment, Sink};
 use crate::{Error, Result};
 
 use chunks::ChunkCache;
@@ -181,6 +182,45 @@ pub struct Occurrence {
     pub feature: u32,
     /// The byte range of the word (unigram) or word pair (bigram) in the text.
     pub span: Range<usize>,
+}
+
+/// The walk's words as feature occurrences (id, start, end) for `emit`,
+/// and its masked role names for `role`.
+struct Features<'v, E, R> {
+    vocab: &'v Vocab,
+    emit: E,
+    role: R,
+}
+
+impl<E: FnMut(u32, u32, u32), R: FnMut(usize, u32, u32)> Sink<Slot> for Features<'_, E, R> {
+    type Left = u32;
+
+    #[inline]
+    fn term(&mut self, seg: Segment, slot: Slot) -> Option<u32> {
+        if let Some(f) = slot.unigram() {
+            (self.emit)(f, seg.start, seg.end);
+        }
+        slot.bigram_start()
+    }
+
+    #[inline]
+    fn bigram(&mut self, first: u32, start: u32, seg: Segment, slot: Slot) {
+        // Most pairs cannot be a feature: the slot says so without a lookup.
+        let feature = slot
+            .bigram_end()
+            .and_then(|second| self.vocab.bigram(first, second));
+        if let Some(f) = feature {
+            (self.emit)(f, start, seg.end);
+        }
+    }
+
+    #[inline]
+    fn dropped(&mut self, _: Segment, _: Slot) {}
+
+    fn role_name(&mut self, id: usize, words: &[Segment]) {
+        let (first, last) = (words[0], words[words.len() - 1]);
+        (self.role)(id, first.start, last.end);
+    }
 }
 
 /// Per-thread working memory for [`TfIdf::transform_with`]: the chunk
@@ -360,12 +400,16 @@ impl TfIdf {
         )
     }
 
+    /// Walks `text` as the analyzer does (see [`Analyzer::analyze`]), the
+    /// chunk cache in front of its per-chunk and per-word steps: `emit` gets
+    /// every feature occurrence (id, start, end), `role` every masked role
+    /// name (index in [`crate::text::ROLE_NAMES`], start, end).
     #[inline]
     fn visit(
         &self,
         scratch: &mut Scratch,
         text: &str,
-        mut emit: impl FnMut(u32, u32, u32),
+        emit: impl FnMut(u32, u32, u32),
         role: impl FnMut(usize, u32, u32),
     ) -> Lang {
         if scratch.owner != self.id {
@@ -373,53 +417,30 @@ impl TfIdf {
             scratch.chunks = ChunkCache::default();
             scratch.owner = self.id;
         }
-        let detected = scratch.chunks.prepare(text, self.analyzer.default_lang());
-        let lang = scratch.read_as.unwrap_or(detected);
-        let bigrams = self.params.analyzer.bigrams;
-        // The previous term, if it starts some bigram feature, and where its
-        // word starts, while no break intervenes.
-        let mut prev: Option<(u32, u32)> = None;
-        let Scratch { chunks, bufs, .. } = scratch;
-        let fill = |word: &str| {
+        let Scratch {
+            chunks,
+            bufs,
+            read_as,
+            ..
+        } = scratch;
+        chunks.prepare(text);
+        let mut doc = chunks.read(|word, lang| {
             match self.analyzer.normalize(word, lang, bufs) {
                 Ok(()) => self.vocab.slot_of_term(&bufs.term),
                 Err(reason) => Slot::dropped(reason),
             }
             .with_role_start(self.analyzer.may_start_role_name(word))
+        });
+        let lang = match *read_as {
+            Some(lang) => lang,
+            None => self.analyzer.vote(&doc, text),
         };
-        chunks.walk(
-            text,
-            lang,
-            &self.analyzer,
-            fill,
-            |seg, slot| {
-                if seg.clause_start {
-                    prev = None;
-                }
-                match slot.term() {
-                    Some(term) => {
-                        // The bigram first: occurrences then come sorted by start, then end.
-                        if let (true, Some((p, pstart))) = (slot.ends_bigram(), prev) {
-                            if let Some(f) = self.vocab.bigram(p, term) {
-                                emit(f, pstart, seg.end);
-                            }
-                        }
-                        if let Some(f) = slot.unigram() {
-                            emit(f, seg.start, seg.end);
-                        }
-                        prev = (bigrams && slot.starts_bigram()).then_some((term, seg.start));
-                    }
-                    // A real term outside the vocabulary: no bigram can span it.
-                    None if slot.is_unknown() => prev = None,
-                    None => {
-                        if slot.breaks_bigrams() {
-                            prev = None;
-                        }
-                    }
-                }
-            },
+        let mut features = Features {
+            vocab: &self.vocab,
+            emit,
             role,
-        );
+        };
+        self.analyzer.walk(text, &mut doc, lang, &mut features);
         lang
     }
 

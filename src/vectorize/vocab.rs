@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{TfIdf, TfIdfParams};
-use crate::text::{Analyzer, DropReason};
+use crate::text::{Analyzer, DropReason, WordOutcome};
 use crate::{Error, Result};
 
 /// "No feature" in [`Vocab::unigram`].
@@ -25,10 +25,12 @@ pub(super) struct Slot {
     unigram_sides: u32,
 }
 
-const UNKNOWN: u32 = u32::MAX;
-const DROP_KEEP: u32 = u32::MAX - 1;
+/// A term outside the vocabulary: the first marker above the term ids, so
+/// that one comparison tells a term (known or not) from a dropped word.
+const UNKNOWN: u32 = u32::MAX - 3;
 const DROP_BREAK: u32 = u32::MAX - 2;
-const UNCACHED: u32 = u32::MAX - 3;
+const DROP_KEEP: u32 = u32::MAX - 1;
+const UNCACHED: u32 = u32::MAX;
 /// Term ids stay below the markers.
 const MAX_TERMS: usize = (u32::MAX - 4) as usize;
 /// The term is the first of some bigram feature.
@@ -50,9 +52,6 @@ impl Slot {
         unigram_sides: FEATURE_MASK,
     };
 
-    /// A word that only breaks bigrams (the first of a masked role name).
-    pub(super) const BREAK: Slot = Slot::marker(DROP_BREAK);
-
     const fn marker(term: u32) -> Slot {
         Slot {
             term,
@@ -66,21 +65,6 @@ impl Slot {
         } else {
             DROP_KEEP
         })
-    }
-
-    #[inline]
-    pub(super) fn term(self) -> Option<u32> {
-        (self.term < UNCACHED).then_some(self.term)
-    }
-
-    #[inline]
-    pub(super) fn is_unknown(self) -> bool {
-        self.term == UNKNOWN
-    }
-
-    #[inline]
-    pub(super) fn breaks_bigrams(self) -> bool {
-        self.term == DROP_BREAK
     }
 
     /// The term's unigram feature, if it has one.
@@ -103,14 +87,37 @@ impl Slot {
         self.unigram_sides & ROLE_START != 0
     }
 
+    /// The term's id, if a bigram feature starts with it.
     #[inline]
-    pub(super) fn starts_bigram(self) -> bool {
-        self.unigram_sides & LEFT != 0
+    pub(super) fn bigram_start(self) -> Option<u32> {
+        // Only a known term has the flag.
+        (self.unigram_sides & LEFT != 0).then_some(self.term)
+    }
+
+    /// The term's id, if a bigram feature ends with it.
+    #[inline]
+    pub(super) fn bigram_end(self) -> Option<u32> {
+        (self.unigram_sides & RIGHT != 0).then_some(self.term)
+    }
+}
+
+/// A word's slot is what the per-word step made of it, as the walk reads it:
+/// a term (known to the vocabulary or not: an unknown one has no feature, so
+/// no bigram forms across it either) or a dropped word.
+impl WordOutcome for Slot {
+    #[inline]
+    fn is_term(self) -> bool {
+        self.term <= UNKNOWN
     }
 
     #[inline]
-    pub(super) fn ends_bigram(self) -> bool {
-        self.unigram_sides & RIGHT != 0
+    fn breaks_bigrams(self) -> bool {
+        self.term == DROP_BREAK
+    }
+
+    #[inline]
+    fn may_start_role_name(self) -> bool {
+        self.role_start()
     }
 }
 
@@ -211,16 +218,7 @@ impl Vocab {
             name: "vocabulary",
             reason,
         };
-        if names.len() != idf.len() {
-            return Err(bad(format!(
-                "{} features but {} idf weights",
-                names.len(),
-                idf.len()
-            )));
-        }
-        if let Some(w) = idf.iter().find(|w| !(w.is_finite() && **w > 0.0)) {
-            return Err(bad(format!("idf weight {w} is not a positive number")));
-        }
+        check_idf(names, &idf).map_err(bad)?;
         let mut terms: Vec<&str> = names.iter().flat_map(|n| n.split(' ')).collect();
         terms.sort_unstable();
         terms.dedup();
@@ -281,14 +279,7 @@ impl Vocab {
                 names[w[0].2 as usize]
             )));
         }
-        let mut bigram_start = vec![0u32; terms.len() + 1];
-        for &(a, _, _) in &bigrams {
-            bigram_start[a as usize + 1] += 1;
-        }
-        for a in 0..terms.len() {
-            bigram_start[a + 1] += bigram_start[a];
-        }
-        let bigram_next = bigrams.iter().map(|&(_, b, f)| (b, f)).collect();
+        let (bigram_start, bigram_next) = bigram_index(terms.len(), &bigrams);
         Ok(Vocab {
             terms,
             term_ids,
@@ -339,6 +330,34 @@ impl Vocab {
             format!("{a} {}", self.terms[b as usize])
         })
     }
+}
+
+/// Checks that `idf` has one positive weight per feature name.
+fn check_idf(names: &[String], idf: &[f32]) -> std::result::Result<(), String> {
+    if names.len() != idf.len() {
+        return Err(format!(
+            "{} features but {} idf weights",
+            names.len(),
+            idf.len()
+        ));
+    }
+    match idf.iter().find(|w| !(w.is_finite() && **w > 0.0)) {
+        Some(w) => Err(format!("idf weight {w} is not a positive number")),
+        None => Ok(()),
+    }
+}
+
+/// [`Vocab::bigram_start`] and [`Vocab::bigram_next`] for `n_terms` terms
+/// from the bigram features (first term, second term, feature), sorted.
+fn bigram_index(n_terms: usize, bigrams: &[(u32, u32, u32)]) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let mut start = vec![0u32; n_terms + 1];
+    for &(a, _, _) in bigrams {
+        start[a as usize + 1] += 1;
+    }
+    for a in 0..n_terms {
+        start[a + 1] += start[a];
+    }
+    (start, bigrams.iter().map(|&(_, b, f)| (b, f)).collect())
 }
 
 /// The serialised form of a fitted vectorizer: settings, feature names, idf.
