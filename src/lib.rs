@@ -8,7 +8,9 @@
 //!   alone describe (role names masked); every term's exact contribution
 //!   and its byte spans come with it ([`Classification`]).
 //!   `Model::default()` is the shipped model, compiled into the binary;
-//!   [`Model::check`] adds the backlog-manager flag ([`Verdict`]).
+//!   [`Model::check`] adds the backlog-manager flag from the model's
+//!   [`Detector`] ([`Verdict`]), and its evidence phrases when asked
+//!   ([`Checked`]).
 //! - [`Analyzer`] turns a posting into terms (stems, acronyms, bigrams), each
 //!   with the byte span of the words it came from, following French rules:
 //!   elisions, inclusive writing, `H/F` markers, accents, ligatures, masked
@@ -56,9 +58,9 @@ pub mod title;
 pub mod vectorize;
 
 pub use corpus::{Corpus, CorpusRules, LabelledPosting};
-pub use detect::Verdict;
+pub use detect::Detector;
 pub use error::{Error, Result};
-pub use model::{Classification, Evidence, Model, ModelInfo};
+pub use model::{Checked, Classification, Evidence, Model, ModelInfo, Verdict};
 pub use roles::Role;
 pub use text::{Analysis, Analyzer, AnalyzerParams, DropReason, Lang, Outcome, Token};
 pub use vectorize::{Scratch, SparseVec, TfIdf, TfIdfParams};
@@ -75,6 +77,8 @@ mod tests {
         assert_send_sync::<crate::Error>();
         assert_send_sync::<crate::Model>();
         assert_send_sync::<crate::Verdict>();
+        assert_send_sync::<crate::Detector>();
+        assert_send_sync::<crate::Checked<'static>>();
         assert_send_sync::<crate::model::Calibration>();
     }
 }

@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::detect::{Depth, Phrase, PmDuty};
+use crate::detect::{Phrase, PmDuty};
 use crate::vectorize::Scratch;
 use crate::{Lang, Model, Role};
 pub use driver::{Auditor, Dump, Judged, Sink, Wants};
@@ -248,14 +248,9 @@ pub fn audit_record(
         }
     }
     scratch.read_as(settings.force_lang);
-    let v = model.check_with(
-        scratch,
-        &posting.title,
-        &posting.text,
-        Depth::Flag {
-            phrases: EVIDENCE_PER_VERDICT,
-        },
-    );
+    let check = model.check_with(scratch, &posting.title, &posting.text);
+    let evidence = check.phrases(EVIDENCE_PER_VERDICT);
+    let v = check.into_verdict();
     let c = &v.classification;
     let probabilities = c
         .probabilities
@@ -276,7 +271,7 @@ pub fn audit_record(
         backlog_manager: v.backlog_manager,
         score: v.score,
         title_mismatch: v.title_mismatch,
-        evidence: v.evidence,
+        evidence,
         lang: c.lang,
         url: posting.url,
         date: posting.date,

@@ -418,7 +418,7 @@ pub fn run(args: AuditArgs) -> anyhow::Result<ExitCode> {
     let elapsed = started.elapsed().as_secs_f64();
     if let (Some(r), Some(data)) = (report, report_data) {
         let run = run_info(&args, bytes.load(Ordering::Relaxed), started_unix, elapsed);
-        let html = audit::render_report(&run, model.info(), &summary, &data);
+        let html = audit::render_report(&run, &model, &summary, &data);
         let mut w = r.writer()?;
         w.write_all(html.as_bytes())
             .with_context(|| format!("writing {}", r.path.display()))?;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use rolecheck::audit::html::is_bidi_control;
 use rolecheck::audit::html::strip_html;
-use rolecheck::detect::{Depth, Side};
+use rolecheck::detect::{Phrase, PmDuty, Side, MAX_PHRASES};
 use rolecheck::highlight::{self, Mark};
 use rolecheck::model::{Evidence, Field};
 use rolecheck::vectorize::Scratch;
@@ -59,11 +59,18 @@ pub struct ClassifyArgs {
     model: Option<PathBuf>,
 }
 
+/// The verdict and all its evidence: what `--json` prints and what
+/// people are shown.
 #[derive(Serialize)]
 struct JsonVerdict<'a> {
     title: Option<&'a str>,
     #[serde(flatten)]
     verdict: &'a Verdict,
+    /// Phrases that pushed towards `po` or towards the claimed PM role,
+    /// strongest first.
+    evidence: Vec<Phrase>,
+    /// Core PM duties the posting never mentions.
+    missing_pm_duties: Vec<PmDuty>,
     unsure: bool,
 }
 
@@ -82,20 +89,20 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     let model = super::load_model(args.model.as_deref())?;
     let mut scratch = Scratch::new();
     scratch.read_as(args.force_lang);
-    let verdict = model.check_with(
-        &mut scratch,
-        title.as_deref().unwrap_or(""),
-        &text,
-        Depth::Full,
-    );
-    let unsure = verdict.classification.confidence < args.min_confidence;
+    let mut check = model.check_with(&mut scratch, title.as_deref().unwrap_or(""), &text);
+    let evidence = check.phrases(MAX_PHRASES);
+    let missing_pm_duties = check.missing_pm_duties();
+    check.explain();
+    let verdict = check.verdict();
+    let json = JsonVerdict {
+        title: title.as_deref(),
+        verdict,
+        evidence,
+        missing_pm_duties,
+        unsure: verdict.classification.confidence < args.min_confidence,
+    };
     let mut out = std::io::stdout().lock();
     if args.json {
-        let json = JsonVerdict {
-            title: title.as_deref(),
-            verdict: &verdict,
-            unsure,
-        };
         serde_json::to_writer(&mut out, &json)?;
         writeln!(out)?;
     } else {
@@ -109,13 +116,11 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
         };
         write_human(
             &mut out,
-            title.as_deref(),
             &text,
-            &verdict,
+            &json,
             Human {
                 top: args.top,
                 color,
-                unsure,
             },
         )?;
     }
@@ -132,17 +137,71 @@ const RESET: &str = "\x1b[0m";
 struct Human {
     top: usize,
     color: bool,
-    unsure: bool,
 }
 
 fn write_human(
     out: &mut impl Write,
-    title: Option<&str>,
     text: &str,
-    verdict: &Verdict,
+    checked: &JsonVerdict,
     how: Human,
 ) -> std::io::Result<()> {
-    let Human { top, color, unsure } = how;
+    let Human { top, color } = how;
+    write_headline(out, checked, color)?;
+    let v = &checked.verdict.classification;
+    let (role, other) = (v.role, v.runner_up.role);
+    let pro: Vec<&Evidence> = v
+        .evidence
+        .iter()
+        .filter(|e| e.push(role, other) > 0.0)
+        .take(top)
+        .collect();
+    let con: Vec<&Evidence> = v
+        .evidence
+        .iter()
+        .rev()
+        .filter(|e| e.push(role, other) < 0.0)
+        .take(top)
+        .collect();
+    if v.evidence.is_empty() {
+        writeln!(
+            out,
+            "no term of this text is known to the model: the verdict is the prior"
+        )?;
+        return Ok(());
+    }
+    let list = |items: &[&Evidence]| {
+        items
+            .iter()
+            .map(|e| {
+                let words = printable(&e.surface);
+                let term = match e.field {
+                    Field::Text => words.into_owned(),
+                    Field::RoleName => format!("“{words}”"),
+                    Field::Title => format!("title “{words}”"),
+                };
+                format!("{term} {:+.2}", e.push(role, other))
+            })
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
+    writeln!(out, "for {role} over {other}: {}", list(&pro))?;
+    if !con.is_empty() {
+        writeln!(out, "for {other} over {role}: {}", list(&con))?;
+    }
+    write_detector_evidence(out, checked, top)?;
+    writeln!(out)?;
+    write_highlighted(out, text, &pro, &con, color)?;
+    writeln!(out)
+}
+
+/// The title, the flag or mismatch, the role and the duty reading: one line each.
+fn write_headline(out: &mut impl Write, checked: &JsonVerdict, color: bool) -> std::io::Result<()> {
+    let JsonVerdict {
+        title,
+        verdict,
+        unsure,
+        ..
+    } = *checked;
     let v = &verdict.classification;
     let (b, r) = if color { (BOLD, RESET) } else { ("", "") };
     if let Some(t) = title {
@@ -187,71 +246,41 @@ fn write_human(
         v.duty.role,
         v.duty.confidence * 100.0
     )?;
-    let (role, other) = (v.role, v.runner_up.role);
-    let pro: Vec<&Evidence> = v
-        .evidence
-        .iter()
-        .filter(|e| e.push(role, other) > 0.0)
-        .take(top)
-        .collect();
-    let con: Vec<&Evidence> = v
-        .evidence
-        .iter()
-        .rev()
-        .filter(|e| e.push(role, other) < 0.0)
-        .take(top)
-        .collect();
-    if v.evidence.is_empty() {
-        writeln!(
-            out,
-            "no term of this text is known to the model: the verdict is the prior"
-        )?;
+    Ok(())
+}
+
+/// For a PM title (or a flagged posting), the strongest phrases on each side
+/// and the PM duties never mentioned.
+fn write_detector_evidence(
+    out: &mut impl Write,
+    checked: &JsonVerdict,
+    top: usize,
+) -> std::io::Result<()> {
+    let verdict = checked.verdict;
+    if !(verdict.backlog_manager || verdict.claimed_role.is_some_and(|c| c.is_pm_family())) {
         return Ok(());
     }
-    let list = |items: &[&Evidence]| {
-        items
+    for side in [Side::Po, Side::Pm] {
+        let phrases: Vec<String> = checked
+            .evidence
             .iter()
-            .map(|e| {
-                let words = printable(&e.surface);
-                let term = match e.field {
-                    Field::Text => words.into_owned(),
-                    Field::RoleName => format!("“{words}”"),
-                    Field::Title => format!("title “{words}”"),
-                };
-                format!("{term} {:+.2}", e.push(role, other))
-            })
-            .collect::<Vec<_>>()
-            .join(" · ")
-    };
-    writeln!(out, "for {role} over {other}: {}", list(&pro))?;
-    if !con.is_empty() {
-        writeln!(out, "for {other} over {role}: {}", list(&con))?;
-    }
-    if verdict.backlog_manager || verdict.claimed_role.is_some_and(|c| c.is_pm_family()) {
-        for side in [Side::Po, Side::Pm] {
-            let phrases: Vec<String> = verdict
-                .evidence
-                .iter()
-                .filter(|p| p.side == side)
-                .take(top.min(5))
-                .map(|p| format!("“{}”", printable(&p.text)))
-                .collect();
-            if !phrases.is_empty() {
-                let label = match side {
-                    Side::Po => "backlog-manager phrases",
-                    Side::Pm => "product-manager phrases",
-                };
-                writeln!(out, "{label}: {}", phrases.join(", "))?;
-            }
-        }
-        if !verdict.missing_pm_duties.is_empty() {
-            let names: Vec<&str> = verdict.missing_pm_duties.iter().map(|d| d.name()).collect();
-            writeln!(out, "PM duties never mentioned: {}", names.join(", "))?;
+            .filter(|p| p.side == side)
+            .take(top.min(5))
+            .map(|p| format!("“{}”", printable(&p.text)))
+            .collect();
+        if !phrases.is_empty() {
+            let label = match side {
+                Side::Po => "backlog-manager phrases",
+                Side::Pm => "product-manager phrases",
+            };
+            writeln!(out, "{label}: {}", phrases.join(", "))?;
         }
     }
-    writeln!(out)?;
-    write_highlighted(out, text, &pro, &con, color)?;
-    writeln!(out)
+    if !checked.missing_pm_duties.is_empty() {
+        let names: Vec<&str> = checked.missing_pm_duties.iter().map(|d| d.name()).collect();
+        writeln!(out, "PM duties never mentioned: {}", names.join(", "))?;
+    }
+    Ok(())
 }
 
 /// Posting text made safe for a terminal: control characters (escape

@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use rolecheck::corpus::{Corpus, CorpusRules};
-use rolecheck::model::train::{train, TrainParams};
+use rolecheck::model::train::{train, TrainParams, TrainReport};
+use rolecheck::Model;
 
 /// Arguments of `rolecheck train`.
 #[derive(Debug, clap::Args)]
@@ -68,21 +69,68 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
     model
         .save(&args.output)
         .with_context(|| format!("writing {}", args.output.display()))?;
-    let report_path = args.report.unwrap_or_else(|| {
+    let report_path = args.report.clone().unwrap_or_else(|| {
         let mut p = args.output.clone().into_os_string();
         p.push(".report.md");
         PathBuf::from(p)
     });
+    let markdown = report_markdown(&args, &params, &model, &report);
+    std::fs::write(&report_path, &markdown)
+        .with_context(|| format!("writing {}", report_path.display()))?;
+    println!(
+        "{:<44} {:>8} {:>8}",
+        "candidate (cross-validated)", "accuracy", "macro-F1"
+    );
+    for c in &report.candidates {
+        println!(
+            "{:<44} {:>8.3} {:>8.3}",
+            c.name, c.scores.accuracy, c.scores.macro_f1
+        );
+    }
+    let detector = model.detector();
+    match detector.calibration() {
+        Some(d) => println!(
+            "\nbacklog-manager flag: threshold {:.2}, cross-validated precision {:.3}, recall {:.3}",
+            detector.threshold(),
+            d.precision,
+            d.recall
+        ),
+        None => println!(
+            "\nbacklog-manager flag: not calibrated (no backlog managers and other PM titles to tell apart), default threshold {:.2}",
+            detector.threshold()
+        ),
+    }
+    println!(
+        "\nchosen: {}\nwhole procedure, nested CV: accuracy {:.3}, macro-F1 {:.3}\nmodel: {} ({} features)   report: {}   {:.0}s",
+        report.chosen,
+        report.nested.accuracy,
+        report.nested.macro_f1,
+        args.output.display(),
+        model.tfidf().n_features(),
+        report_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The training report: how to reproduce the run, what the model file
+/// stores, the chosen settings, then the report of [`TrainReport::to_markdown`].
+fn report_markdown(
+    args: &TrainArgs,
+    params: &TrainParams,
+    model: &Model,
+    report: &TrainReport,
+) -> String {
     let info = model.info();
     let tfidf = &info.settings.chosen.tfidf;
-    let markdown = format!(
+    format!(
         "# Training report\n\n\
          Produced by:\n\n```sh\nrolecheck train --corpus {corpus} -o {out} --folds {folds} --seed {seed}\n```\n\n\
          The model file stores the role list, the analyzer and vectorizer settings of the body \
          ({features} features, role names masked) and of the title ({title_features} features, role names kept), \
          their idf, the two heads' coefficients and intercepts (f32: the role head over the body, \
-         {role_names} role names and the title; the duty head over the body alone), the temperatures and the \
-         flag's threshold, and this run's metadata: corpus SHA-256 `{sha}` ({n} postings), chosen settings, \
+         {role_names} role names and the title; the duty head over the body alone), the temperatures, the \
+         backlog-manager detector (its threshold and PM duty terms), and this run's metadata: corpus SHA-256 `{sha}` ({n} postings), chosen settings, \
          cross-validated scores, rolecheck {version}.\n\n\
          Chosen settings: {chosen}; vectorizer min_df {min_df}, max_df {max_df}, max_features {max_features:?}, \
          bigrams {bigrams}, sublinear tf {sublinear}, role names masked {masked}; \
@@ -108,34 +156,5 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         iters = info.settings.max_iterations,
         inner = params.inner_folds,
         body = report.to_markdown()
-    );
-    std::fs::write(&report_path, &markdown)
-        .with_context(|| format!("writing {}", report_path.display()))?;
-    println!(
-        "{:<44} {:>8} {:>8}",
-        "candidate (cross-validated)", "accuracy", "macro-F1"
-    );
-    for c in &report.candidates {
-        println!(
-            "{:<44} {:>8.3} {:>8.3}",
-            c.name, c.scores.accuracy, c.scores.macro_f1
-        );
-    }
-    if let Some(d) = &report.detector {
-        println!(
-            "\nbacklog-manager flag: threshold {:.2}, cross-validated precision {:.3}, recall {:.3}",
-            d.threshold, d.precision, d.recall
-        );
-    }
-    println!(
-        "\nchosen: {}\nwhole procedure, nested CV: accuracy {:.3}, macro-F1 {:.3}\nmodel: {} ({} features)   report: {}   {:.0}s",
-        report.chosen,
-        report.nested.accuracy,
-        report.nested.macro_f1,
-        args.output.display(),
-        model.tfidf().n_features(),
-        report_path.display(),
-        started.elapsed().as_secs_f64()
-    );
-    Ok(ExitCode::SUCCESS)
+    )
 }

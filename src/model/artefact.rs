@@ -9,7 +9,9 @@
 //! 24      …     payload:
 //!                 header length (u32 LE), header (JSON: roles, analyzer and
 //!                 vectorizer settings and feature names of the body and of
-//!                 the title, metadata and calibration),
+//!                 the title, metadata and calibration, and the
+//!                 backlog-manager detector: its threshold, how it was
+//!                 calibrated, and its PM duty terms),
 //!                 body idf (f32 LE × body features),
 //!                 title idf (f32 LE × title features),
 //!                 role head: coefficients (f32 LE × (body features + role
@@ -19,15 +21,20 @@
 //!
 //! Weights are raw little-endian floats, so loading is a copy, not a parse;
 //! only the header (names and settings) goes through JSON.
+//!
+//! Version 3 stores the detector as its own part of the header; version 2
+//! kept an optional threshold inside the metadata. Files of other versions
+//! are refused with both versions named: retrain the model.
 
 use serde::{Deserialize, Serialize};
 
 use super::{LinearModel, Model, ModelInfo, N_ROLES, N_ROLE_NAMES};
+use crate::detect::Detector;
 use crate::{Error, Result, Role, TfIdf, TfIdfParams};
 
 const MAGIC: &[u8; 8] = b"RCHKMODL";
 /// The version of the format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 const PREAMBLE: usize = 24;
 /// The largest model file read: 64 MiB, far above any model the corpus
 /// could train (the shipped one is about 1 MiB).
@@ -43,6 +50,9 @@ struct Header {
     title_docs: usize,
     title_features: Vec<String>,
     info: ModelInfo,
+    /// Always written; read as an option so that a header without it gets
+    /// its own message.
+    detector: Option<Detector>,
 }
 
 fn bad(reason: impl Into<String>) -> Error {
@@ -66,6 +76,55 @@ fn read_f32s(payload: &[u8], pos: &mut usize, n: usize, what: &str) -> Result<Ve
     Ok(values)
 }
 
+/// The payload of a model file's bytes, once its magic bytes, format
+/// version, length and checksum are checked.
+fn payload(bytes: &[u8]) -> Result<&[u8]> {
+    if bytes.len() < 8 || &bytes[..8] != MAGIC {
+        return Err(bad(
+            "not a rolecheck model (the file does not start with RCHKMODL)",
+        ));
+    }
+    if bytes.len() < PREAMBLE {
+        return Err(bad(format!(
+            "truncated: {} bytes, the preamble alone is {PREAMBLE}",
+            bytes.len()
+        )));
+    }
+    let u32_at =
+        |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+    let version = u32_at(8);
+    if version > FORMAT_VERSION {
+        return Err(bad(format!(
+            "format version {version} is newer than this rolecheck reads ({FORMAT_VERSION}); upgrade rolecheck"
+        )));
+    }
+    if version < FORMAT_VERSION {
+        return Err(bad(format!(
+            "format version {version} is no longer supported (this rolecheck reads {FORMAT_VERSION}); retrain the model"
+        )));
+    }
+    let mut len = [0u8; 8];
+    len.copy_from_slice(&bytes[12..20]);
+    let len = u64::from_le_bytes(len);
+    let payload = &bytes[PREAMBLE..];
+    if (payload.len() as u64) < len {
+        return Err(bad(format!(
+            "truncated: payload should be {len} bytes, found {}",
+            payload.len()
+        )));
+    }
+    if (payload.len() as u64) > len {
+        return Err(bad(format!(
+            "{} unexpected bytes after the payload",
+            payload.len() as u64 - len
+        )));
+    }
+    if crc32fast::hash(payload) != u32_at(20) {
+        return Err(bad("corrupted: the checksum does not match the content"));
+    }
+    Ok(payload)
+}
+
 impl Model {
     /// The model as bytes of the model file format.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -78,6 +137,7 @@ impl Model {
             title_docs: self.titles.n_docs(),
             title_features: self.titles.feature_names(),
             info: self.info.clone(),
+            detector: Some(self.detector.clone()),
         };
         let json = serde_json::to_vec(&header)
             .expect("the header serialises: plain data with string keys");
@@ -109,50 +169,7 @@ impl Model {
 
     /// Reads a model file's bytes; any damage is an error that says what is wrong.
     pub fn from_bytes(bytes: &[u8]) -> Result<Model> {
-        if bytes.len() < 8 || &bytes[..8] != MAGIC {
-            return Err(bad(
-                "not a rolecheck model (the file does not start with RCHKMODL)",
-            ));
-        }
-        if bytes.len() < PREAMBLE {
-            return Err(bad(format!(
-                "truncated: {} bytes, the preamble alone is {PREAMBLE}",
-                bytes.len()
-            )));
-        }
-        let u32_at = |at: usize| {
-            u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]])
-        };
-        let version = u32_at(8);
-        if version > FORMAT_VERSION {
-            return Err(bad(format!(
-                "format version {version} is newer than this rolecheck reads ({FORMAT_VERSION}); upgrade rolecheck"
-            )));
-        }
-        if version < FORMAT_VERSION {
-            return Err(bad(format!(
-                "format version {version} is no longer supported (this rolecheck reads {FORMAT_VERSION}); retrain the model"
-            )));
-        }
-        let mut len = [0u8; 8];
-        len.copy_from_slice(&bytes[12..20]);
-        let len = u64::from_le_bytes(len);
-        let payload = &bytes[PREAMBLE..];
-        if (payload.len() as u64) < len {
-            return Err(bad(format!(
-                "truncated: payload should be {len} bytes, found {}",
-                payload.len()
-            )));
-        }
-        if (payload.len() as u64) > len {
-            return Err(bad(format!(
-                "{} unexpected bytes after the payload",
-                payload.len() as u64 - len
-            )));
-        }
-        if crc32fast::hash(payload) != u32_at(20) {
-            return Err(bad("corrupted: the checksum does not match the content"));
-        }
+        let payload = payload(bytes)?;
         if payload.len() < 4 {
             return Err(bad("payload too short for its header"));
         }
@@ -164,6 +181,9 @@ impl Model {
             .ok_or_else(|| bad("header longer than the payload"))?;
         let header: Header = serde_json::from_slice(&payload[4..header_end])
             .map_err(|e| bad(format!("unreadable header: {e}")))?;
+        let detector = header.detector.ok_or_else(|| {
+            bad("no backlog-manager detector in the header; every model has one: retrain the model")
+        })?;
         if header.roles != Role::ALL {
             return Err(bad(format!(
                 "roles {:?} differ from this rolecheck's {:?}",
@@ -196,7 +216,7 @@ impl Model {
             title_idf,
         )
         .map_err(|e| bad(format!("title vectorizer: {e}")))?;
-        Model::new(tfidf, titles, role, duty, header.info)
+        Model::new(tfidf, titles, role, duty, detector, header.info)
     }
 
     /// Reads a model file; a file past [`MAX_MODEL_BYTES`] is refused after

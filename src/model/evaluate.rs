@@ -7,7 +7,6 @@ use serde::Serialize;
 use super::calibrate::{reliability, Reliability};
 use super::{Confusion, Model, Scores, N_ROLES};
 use crate::corpus::LabelledPosting;
-use crate::detect::Depth;
 use crate::title::claimed_role;
 use crate::vectorize::Scratch;
 use crate::Role;
@@ -79,9 +78,7 @@ pub fn evaluate(
         .par_iter()
         .map(|p| {
             let title = if titles { p.title.as_str() } else { "" };
-            Scratch::with_thread_local(|s| {
-                model.check_with(s, title, &p.text, Depth::Flag { phrases: 0 })
-            })
+            Scratch::with_thread_local(|s| model.check_with(s, title, &p.text).into_verdict())
         })
         .collect();
     let (mut role, mut duty) = (Confusion::default(), Confusion::default());
@@ -226,7 +223,14 @@ mod tests {
         assert_eq!(flag.true_positives, 1);
         let under_one = postings
             .iter()
-            .filter(|p| model.check(&p.title, &p.text).classification.confidence < 1.0)
+            .filter(|p| {
+                model
+                    .check(&p.title, &p.text)
+                    .verdict()
+                    .classification
+                    .confidence
+                    < 1.0
+            })
             .count();
         assert_eq!(e.unsure, under_one);
         assert_eq!(e.reliability.iter().map(|b| b.postings).sum::<usize>(), 3);

@@ -1,12 +1,19 @@
-//! The model: a fitted vectorizer and a linear classifier over the seven
-//! roles, with what it was trained on and how well it did.
+//! The model: fitted vectorizers, two linear heads over the seven roles and
+//! the backlog-manager [`Detector`] that reads their output, with what it was
+//! trained on and how well it did.
 //!
 //! Inference needs no training stack: a sparse dot product and a softmax. The
 //! contribution of a term to a role is exactly its tf-idf weight times its
 //! coefficient, so the evidence shown to people is the model's own arithmetic.
+//!
+//! The detector is a part of the model (fitted by training, stored in the
+//! model file) but knows nothing of it: [`Model::check`] hands it the duty
+//! reading and the title's claim (`check.rs`), so `model` uses `detect` and
+//! never the reverse.
 
 mod artefact;
 mod calibrate;
+mod check;
 pub mod evaluate;
 mod linear;
 pub mod metrics;
@@ -17,11 +24,13 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use crate::detect::Detector;
 use crate::vectorize::Scratch;
 use crate::{Lang, Role, TfIdf};
 
 pub use artefact::{FORMAT_VERSION, MAX_MODEL_BYTES};
 pub use calibrate::{Calibration, Reliability};
+pub use check::{Checked, Verdict};
 pub use linear::{softmax, LinearModel, N_ROLES};
 pub use metrics::{Confusion, RoleScores, Scores};
 pub(crate) use reading::Vectors;
@@ -47,23 +56,19 @@ pub struct ModelInfo {
     /// How each reading's scores become probabilities (temperatures fitted
     /// on out-of-fold scores), and how well they are calibrated.
     pub calibration: Calibration,
-    /// The backlog-manager flag's threshold and cross-validated precision and
-    /// recall, when the training postings had titles to calibrate it on.
-    pub detector: Option<crate::detect::DetectorInfo>,
 }
 
 /// A trained classifier: two vectorizers (the body with role names masked,
-/// the title with them kept) and two linear heads, one per reading.
+/// the title with them kept), two linear heads, one per reading, and the
+/// backlog-manager detector over the duty reading.
 #[derive(Debug, Clone)]
 pub struct Model {
     tfidf: TfIdf,
     titles: TfIdf,
     role: LinearModel,
     duty: LinearModel,
+    detector: Detector,
     info: ModelInfo,
-    /// The PM duty groups' terms as this model's analyzer reads them,
-    /// analysed on first use.
-    pub(crate) duty_terms: std::sync::OnceLock<[Vec<String>; 4]>,
 }
 
 /// How much one feature of the posting pushed each role's score.
@@ -196,13 +201,14 @@ impl Evidence {
 
 impl Model {
     /// Builds a model from its parts: the body and title vectorizers, the
-    /// role head (over the role reading's features) and the duty head (over
-    /// the body's).
+    /// role head (over the role reading's features), the duty head (over
+    /// the body's) and the detector.
     pub fn new(
         tfidf: TfIdf,
         titles: TfIdf,
         role: LinearModel,
         duty: LinearModel,
+        detector: Detector,
         info: ModelInfo,
     ) -> crate::Result<Model> {
         let layout = Layout {
@@ -239,8 +245,8 @@ impl Model {
             titles,
             role,
             duty,
+            detector,
             info,
-            duty_terms: std::sync::OnceLock::new(),
         })
     }
 
@@ -267,6 +273,11 @@ impl Model {
     /// The duty head: the role from the body's duties alone.
     pub fn duty_head(&self) -> &LinearModel {
         &self.duty
+    }
+
+    /// The backlog-manager detector.
+    pub fn detector(&self) -> &Detector {
+        &self.detector
     }
 
     /// What it was trained on and how well it did.
@@ -299,15 +310,22 @@ impl Model {
     /// [`Model::classify_posting`] with caller-owned working memory.
     pub fn classify_with(&self, scratch: &mut Scratch, title: &str, text: &str) -> Classification {
         let (mut c, mut v) = self.read(scratch, title, text);
-        self.explain(&mut c, &mut v, title, text);
+        c.evidence = self.terms(&mut v, title, text, c.role, c.runner_up.role);
         c
     }
 
-    /// Fills in the role reading's evidence: every feature of its vector,
-    /// with its contributions and spans, strongest push towards the verdict
-    /// (against the runner-up) first.
+    /// The role reading's per-term evidence: every feature of its vector,
+    /// with its contributions and spans, strongest push towards `role`
+    /// (against `other`) first.
     /// Sorts `v`'s occurrences by feature (they were in text order).
-    pub(crate) fn explain(&self, c: &mut Classification, v: &mut Vectors, title: &str, text: &str) {
+    fn terms(
+        &self,
+        v: &mut Vectors,
+        title: &str,
+        text: &str,
+        role: Role,
+        other: Role,
+    ) -> Vec<Evidence> {
         let layout = self.layout();
         for spans in [&mut v.body_spans, &mut v.title_spans] {
             spans.sort_unstable_by_key(|(f, s)| (*f, s.start));
@@ -338,14 +356,13 @@ impl Model {
                 }
             })
             .collect();
-        let (role, other) = (c.role, c.runner_up.role);
         evidence.sort_by(|a, b| b.push(role, other).total_cmp(&a.push(role, other)));
-        c.evidence = evidence;
+        evidence
     }
 
     /// Both readings without per-term evidence (left empty), and the vectors
-    /// and occurrences they come from: what [`Model::classify_with`] and the
-    /// detector build on.
+    /// and occurrences they come from: what [`Model::classify_with`] and
+    /// [`Model::check_with`] build on.
     pub(crate) fn read(
         &self,
         scratch: &mut Scratch,

@@ -145,6 +145,7 @@ mod artefact {
         let m = shipped();
         let back = Model::from_bytes(&m.to_bytes()).unwrap();
         assert_eq!(back.info(), m.info());
+        assert_eq!(back.detector(), m.detector());
         assert_eq!(back.classify(BACKLOG), m.classify(BACKLOG));
         assert_eq!(back.to_bytes(), m.to_bytes());
     }
@@ -187,15 +188,78 @@ mod artefact {
         assert!(err(&b).contains("no longer supported"));
     }
 
+    /// A model file around `payload`, of format `version`.
+    fn file(version: u32, payload: &[u8]) -> Vec<u8> {
+        let mut b = b"RCHKMODL".to_vec();
+        b.extend_from_slice(&version.to_le_bytes());
+        b.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+        b.extend_from_slice(&crc32fast::hash(payload).to_le_bytes());
+        b.extend_from_slice(payload);
+        b
+    }
+
     #[test]
     fn valid_checksum_over_a_bad_header() {
         let payload = [&5u32.to_le_bytes()[..], b"{oops"].concat();
-        let mut b = b"RCHKMODL".to_vec();
-        b.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        b.extend_from_slice(&(payload.len() as u64).to_le_bytes());
-        b.extend_from_slice(&crc32fast::hash(&payload).to_le_bytes());
-        b.extend_from_slice(&payload);
-        assert!(err(&b).contains("unreadable header"));
+        assert!(err(&file(FORMAT_VERSION, &payload)).contains("unreadable header"));
+    }
+
+    #[test]
+    fn a_saved_model_loads_with_its_detector() {
+        let m = shipped();
+        let calibrated = m
+            .detector()
+            .calibration()
+            .expect("the shipped flag is calibrated");
+        assert!(calibrated.positives > 0 && calibrated.negatives > 0);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("copy.model");
+        m.save(&path).unwrap();
+        let back = Model::load(&path).unwrap();
+        assert_eq!(back.detector().threshold(), m.detector().threshold());
+        assert_eq!(back.detector(), m.detector());
+        let title = "Product Manager (H/F)";
+        assert!(back.check(title, BACKLOG).verdict().backlog_manager);
+        assert_eq!(
+            back.check(title, BACKLOG).into_verdict(),
+            m.check(title, BACKLOG).into_verdict()
+        );
+    }
+
+    #[test]
+    fn a_file_of_the_previous_format_is_refused_naming_both_versions() {
+        // Version 2 kept the detector, optional, inside the metadata: this
+        // rolecheck does not guess a detector for it.
+        let previous = FORMAT_VERSION - 1;
+        let mut b = bytes();
+        b[8..12].copy_from_slice(&previous.to_le_bytes());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.model");
+        std::fs::write(&path, &b).unwrap();
+        let e = Model::load(&path).unwrap_err().to_string();
+        assert!(e.contains("old.model"), "{e}");
+        assert!(
+            e.contains(&format!("format version {previous} is no longer supported"))
+                && e.contains(&format!("this rolecheck reads {FORMAT_VERSION}"))
+                && e.contains("retrain"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_header_without_its_detector_is_refused() {
+        let m = shipped();
+        let b = m.to_bytes();
+        let payload = &b[24..];
+        let len = u32::from_le_bytes(payload[..4].try_into().unwrap()) as usize;
+        let mut header: serde_json::Value = serde_json::from_slice(&payload[4..4 + len]).unwrap();
+        header.as_object_mut().unwrap().remove("detector");
+        let header = serde_json::to_vec(&header).unwrap();
+        let mut without = (header.len() as u32).to_le_bytes().to_vec();
+        without.extend_from_slice(&header);
+        without.extend_from_slice(&payload[4 + len..]);
+        let e = err(&file(FORMAT_VERSION, &without));
+        assert!(e.contains("no backlog-manager detector"), "{e}");
     }
 }
 
@@ -210,6 +274,7 @@ fn a_temperature_that_is_not_a_positive_number_is_refused() {
             m.titles().clone(),
             m.role_head().clone(),
             m.duty_head().clone(),
+            m.detector().clone(),
             info,
         )
         .unwrap_err()
@@ -221,6 +286,7 @@ fn a_temperature_that_is_not_a_positive_number_is_refused() {
         m.titles().clone(),
         m.role_head().clone(),
         m.duty_head().clone(),
+        m.detector().clone(),
         m.info().clone(),
     )
     .unwrap();

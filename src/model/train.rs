@@ -6,19 +6,19 @@
 //! linfa-logistic, multinomial naive Bayes from linfa-bayes; see `fit.rs`).
 
 mod fit;
+mod out_of_fold;
 mod report;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::calibrate::{fit_temperature, reliability, scaled_softmax};
 use super::{argmax, BlockWeights, Calibration, Confusion, Model, ModelInfo, Scores, N_ROLES};
 use crate::corpus::LabelledPosting;
-use crate::detect::{calibrate, flag_score, DetectorInfo};
-use crate::title::claimed_role;
+use crate::detect::Detector;
 use crate::{AnalyzerParams, Error, Result, Role, TfIdfParams};
 use fit::vectorize_all;
 pub use fit::{fit_candidate, title_params, Fitted};
+use out_of_fold::{calibrate_out_of_fold, show_calibration};
 
 /// A classifier and its setting.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -224,8 +224,9 @@ pub struct TrainReport {
     pub duty: Scores,
     /// The chosen candidate's calibration.
     pub calibration: Calibration,
-    /// The backlog-manager flag's calibration, if the postings allowed one.
-    pub detector: Option<DetectorInfo>,
+    /// The backlog-manager detector fitted on the chosen candidate's
+    /// out-of-fold scores (the model's own).
+    pub detector: Detector,
 }
 
 /// SplitMix64: a tiny generator whose output is fixed by its definition,
@@ -324,119 +325,18 @@ fn best(per_candidate: &[Vec<FoldResult>]) -> usize {
     (0..f1.len()).fold(0, |b, c| if f1[c] > f1[b] { c } else { b })
 }
 
-/// One head's seven scores (or probabilities) for a posting.
-type Scored = [f32; N_ROLES];
-
-/// What the chosen candidate's out-of-fold scores give: each head's
-/// temperature, the role reading's calibration out of fold, the duty
-/// reading's scores, and the backlog-manager flag's threshold.
-fn calibrate_out_of_fold(
-    postings: &[&LabelledPosting],
-    outer: &[FoldResult],
-) -> (Calibration, Scores, Option<DetectorInfo>) {
-    let k = outer.len();
-    let truth = |i: usize| postings[i].label;
-    // Each head's out-of-fold scores and true roles, per fold.
-    let per_fold = |head: fn(&(usize, Scored, Scored)) -> Scored| -> Vec<Vec<(Scored, Role)>> {
-        outer
-            .iter()
-            .map(|f| f.scores.iter().map(|s| (head(s), truth(s.0))).collect())
-            .collect()
-    };
-    let role_folds = per_fold(|s| s.1);
-    let duty: Vec<(Scored, Role)> = per_fold(|s| s.2).concat();
-    let role = role_folds.concat();
-    let role_temperature = fit_temperature(&role);
-    let duty_temperature = fit_temperature(&duty);
-    let probabilities = |scored: &[(Scored, Role)], t: f32| -> Vec<(Scored, Role)> {
-        scored
-            .iter()
-            .map(|(s, r)| (scaled_softmax(s, t), *r))
-            .collect()
-    };
-    // Calibration measured honestly: each fold's temperature fitted on the others.
-    let mut held_out = Vec::new();
-    for (f, fold) in role_folds.iter().enumerate() {
-        let others: Vec<(Scored, Role)> = role_folds
-            .iter()
-            .enumerate()
-            .filter(|(g, _)| *g != f)
-            .flat_map(|(_, o)| o.iter().copied())
-            .collect();
-        held_out.extend(probabilities(fold, fit_temperature(&others)));
-    }
-    let (role_ece_before, _) = reliability(&probabilities(&role, 1.0));
-    let (role_ece, role_reliability) = reliability(&held_out);
-    let calibration = Calibration {
-        role_temperature,
-        duty_temperature,
-        role_ece_before,
-        role_ece,
-        role_reliability,
-    };
-    let mut duty_confusion = Confusion::default();
-    for (s, r) in &duty {
-        duty_confusion.add(*r, argmax(s));
-    }
-    // The backlog-manager flag, on the duty reading of the PM-titled postings.
-    let mut scored = Vec::new();
-    for (f, fold) in outer.iter().enumerate() {
-        for &(i, _, d) in &fold.scores {
-            if let Some(claim) = claimed_role(&postings[i].title).filter(|r| r.is_pm_family()) {
-                let score = flag_score(&d, claim, duty_temperature);
-                scored.push((score, postings[i].backlog_manager, f));
-            }
-        }
-    }
-    let detector =
-        (scored.iter().any(|s| s.1) && scored.iter().any(|s| !s.1)).then(|| calibrate(&scored, k));
-    (calibration, duty_confusion.scores(), detector)
-}
-
-/// Trains on labelled postings (their titles and bodies): compares the grid
-/// by cross-validation, chooses inside the training folds for the honest
-/// estimate, then fits the candidate chosen on all postings and calibrates
-/// it on its out-of-fold scores.
-///
-/// `progress` receives one line per stage. Deterministic: same postings and
-/// params, same model.
-pub fn train(
-    postings: &[LabelledPosting],
-    corpus_sha256: String,
+/// The whole procedure, cross-validated: inside each outer training part,
+/// a candidate chosen by inner cross-validation, scored on the held-out
+/// fold (its outer fit is in `outer`). Returns the merged confusion and the
+/// name of the candidate each part chose.
+fn nested_cross_validation(
     params: &TrainParams,
+    all: &[&LabelledPosting],
+    folds: &[usize],
+    outer: &[Vec<FoldResult>],
     progress: &mut dyn FnMut(&str),
-) -> Result<(Model, TrainReport)> {
-    let all: Vec<&LabelledPosting> = postings.iter().collect();
-    let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
-    params.check(all.len())?;
+) -> Result<(Confusion, Vec<String>)> {
     let k = params.folds;
-    let folds = stratified_folds(&labels, k, params.seed);
-    progress(&format!(
-        "cross-validating {} candidates on {} folds ({} fits)",
-        params.grid.len(),
-        k,
-        params.grid.len() * k
-    ));
-    let outer = cross_validate(&params.grid, &all, &folds, k, params.max_iterations)?;
-    let candidates: Vec<CandidateReport> = params
-        .grid
-        .iter()
-        .zip(&outer)
-        .map(|(c, per_fold)| CandidateReport {
-            candidate: c.clone(),
-            name: c.name(),
-            scores: merged(per_fold).scores(),
-        })
-        .collect();
-    for c in &candidates {
-        progress(&format!(
-            "  {:<42} macro-F1 {:.3}",
-            c.name, c.scores.macro_f1
-        ));
-    }
-
-    // Nested: inside each outer training part, choose by inner CV; score the
-    // choice on the held-out fold (its outer fit is the one above).
     let mut nested = Confusion::default();
     let mut chosen_per_fold = Vec::new();
     // `f` names a fold (it filters postings and seeds the inner folds), not a position in `outer`.
@@ -468,6 +368,61 @@ pub fn train(
         chosen_per_fold.push(params.grid[choice].name());
         nested.merge(&outer[choice][f].confusion);
     }
+    Ok((nested, chosen_per_fold))
+}
+
+/// Each candidate's scores over the outer folds, each told to `progress`.
+fn candidate_reports(
+    grid: &[Candidate],
+    outer: &[Vec<FoldResult>],
+    progress: &mut dyn FnMut(&str),
+) -> Vec<CandidateReport> {
+    let candidates: Vec<CandidateReport> = grid
+        .iter()
+        .zip(outer)
+        .map(|(c, per_fold)| CandidateReport {
+            candidate: c.clone(),
+            name: c.name(),
+            scores: merged(per_fold).scores(),
+        })
+        .collect();
+    for c in &candidates {
+        progress(&format!(
+            "  {:<42} macro-F1 {:.3}",
+            c.name, c.scores.macro_f1
+        ));
+    }
+    candidates
+}
+
+/// Trains on labelled postings (their titles and bodies): compares the grid
+/// by cross-validation, chooses inside the training folds for the honest
+/// estimate, then fits the candidate chosen on all postings and calibrates
+/// it on its out-of-fold scores.
+///
+/// `progress` receives one line per stage. Deterministic: same postings and
+/// params, same model.
+pub fn train(
+    postings: &[LabelledPosting],
+    corpus_sha256: String,
+    params: &TrainParams,
+    progress: &mut dyn FnMut(&str),
+) -> Result<(Model, TrainReport)> {
+    let all: Vec<&LabelledPosting> = postings.iter().collect();
+    let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
+    params.check(all.len())?;
+    let k = params.folds;
+    let folds = stratified_folds(&labels, k, params.seed);
+    progress(&format!(
+        "cross-validating {} candidates on {} folds ({} fits)",
+        params.grid.len(),
+        k,
+        params.grid.len() * k
+    ));
+    let outer = cross_validate(&params.grid, &all, &folds, k, params.max_iterations)?;
+    let candidates = candidate_reports(&params.grid, &outer, progress);
+    let (nested, chosen_per_fold) =
+        nested_cross_validation(params, &all, &folds, &outer, progress)?;
     let chosen = best(&outer);
     let candidate = params.grid[chosen].clone();
     progress(&format!(
@@ -477,20 +432,9 @@ pub fn train(
     ));
     let fitted = fit_candidate(&candidate, &all, params.max_iterations)?;
     let nested = nested.scores();
-    let (calibration, duty, detector) = calibrate_out_of_fold(&all, &outer[chosen]);
-    progress(&format!(
-        "calibration: temperatures {:.2} (role) and {:.2} (duty); role ECE {:.3} before, {:.3} after (out of fold)",
-        calibration.role_temperature,
-        calibration.duty_temperature,
-        calibration.role_ece_before,
-        calibration.role_ece
-    ));
-    if let Some(d) = &detector {
-        progress(&format!(
-            "backlog-manager flag: threshold {:.2}, cross-validated precision {:.3}, recall {:.3} ({} flagged postings, {} others titled PM)",
-            d.threshold, d.precision, d.recall, d.positives, d.negatives
-        ));
-    }
+    let (calibration, duty, detector) =
+        calibrate_out_of_fold(&all, &outer[chosen], fitted.tfidf.analyzer());
+    show_calibration(progress, &calibration, &detector);
     let settings = TrainSettings {
         chosen: candidate.clone(),
         folds: k,
@@ -504,7 +448,6 @@ pub fn train(
         settings,
         cv: Some(nested.clone()),
         calibration: calibration.clone(),
-        detector: detector.clone(),
     };
     let report = TrainReport {
         candidates,
@@ -513,15 +456,22 @@ pub fn train(
         chosen: candidate.name(),
         duty,
         calibration,
-        detector,
+        detector: detector.clone(),
     };
-    let model = Model::new(fitted.tfidf, fitted.titles, fitted.role, fitted.duty, info)?;
+    let model = Model::new(
+        fitted.tfidf,
+        fitted.titles,
+        fitted.role,
+        fitted.duty,
+        detector,
+        info,
+    )?;
     Ok((model, report))
 }
 
 /// Refits the model `info` describes on all postings: the chosen candidate
 /// fitted on all of them, and its out-of-fold scores on the recorded folds
-/// for the temperatures and the flag's threshold. Everything that decides a
+/// for the temperatures and the detector. Everything that decides a
 /// verdict is recomputed; the recorded cross-validated scores (which need
 /// the whole grid) are carried over. How a shipped model is reproduced and
 /// checked, byte for byte.
@@ -542,8 +492,9 @@ pub fn refit(
         settings.folds,
         settings.max_iterations,
     )?;
-    let (calibration, _, detector) = calibrate_out_of_fold(&all, &outer[0]);
     let fitted = fit_candidate(&settings.chosen, &all, settings.max_iterations)?;
+    let (calibration, _, detector) =
+        calibrate_out_of_fold(&all, &outer[0], fitted.tfidf.analyzer());
     let info = ModelInfo {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         corpus_sha256,
@@ -551,9 +502,15 @@ pub fn refit(
         settings: settings.clone(),
         cv: info.cv.clone(),
         calibration,
-        detector,
     };
-    Model::new(fitted.tfidf, fitted.titles, fitted.role, fitted.duty, info)
+    Model::new(
+        fitted.tfidf,
+        fitted.titles,
+        fitted.role,
+        fitted.duty,
+        detector,
+        info,
+    )
 }
 
 #[cfg(test)]

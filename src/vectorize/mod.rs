@@ -233,17 +233,12 @@ pub struct Scratch {
     chunks: ChunkCache,
     bufs: NormBuffers,
     counts: counts::Counts,
-    /// Per feature id: [`NO_ENTRY`] between uses of [`Scratch::entry_index`].
-    entries: Vec<u32>,
     /// The title vectorizer's own working memory: sharing this one would
     /// empty the body's chunk cache at every switch of vectorizer.
     title: Option<Box<Scratch>>,
     /// The language texts are read in, whatever their words say (None: detected).
     read_as: Option<Lang>,
 }
-
-/// "Not in the vector" in [`Scratch::entry_index`].
-pub(crate) const NO_ENTRY: u32 = u32::MAX;
 
 impl Scratch {
     /// Empty working memory.
@@ -263,35 +258,6 @@ impl Scratch {
     /// the default: each text's language is detected).
     pub fn read_as(&mut self, lang: Option<Lang>) {
         self.read_as = lang;
-    }
-
-    /// Runs `f` with a map from feature id to the feature's entry in `x`
-    /// ([`NO_ENTRY`] for the features `x` lacks), for vectors over at most
-    /// `n_features` features: a dense array, filled for `x` and emptied
-    /// again after `f`, where a binary search per lookup showed in profiles.
-    pub(crate) fn entry_index<R>(
-        &mut self,
-        n_features: usize,
-        x: &SparseVec,
-        f: impl FnOnce(&[u32]) -> R,
-    ) -> R {
-        if self.entries.len() < n_features {
-            self.entries.resize(n_features, NO_ENTRY);
-        }
-        /// Empties the entries set for `x`, even if `f` panics.
-        struct Reset<'a>(&'a mut [u32], &'a [u32]);
-        impl Drop for Reset<'_> {
-            fn drop(&mut self) {
-                for &feature in self.1 {
-                    self.0[feature as usize] = NO_ENTRY;
-                }
-            }
-        }
-        for (k, &feature) in x.indices.iter().enumerate() {
-            self.entries[feature as usize] = k as u32;
-        }
-        let reset = Reset(&mut self.entries, &x.indices);
-        f(reset.0)
     }
 
     /// Runs `f` with this thread's own scratch, which stays warm from one

@@ -361,29 +361,3 @@ fn sublinear_tf_from_the_table_equals_the_formula() {
         assert_eq!(sublinear_tf(n), 1.0 + (n as f32).ln(), "{n}");
     }
 }
-
-#[test]
-fn the_entry_index_maps_a_vectors_features_and_is_empty_again_after() {
-    let t = fitted();
-    let mut scratch = Scratch::new();
-    let a = t.transform(DOCS[0]);
-    let b = t.transform(DOCS[1]);
-    let n = t.n_features();
-    for x in [&a, &b, &a] {
-        scratch.entry_index(n, x, |entries| {
-            for f in 0..n as u32 {
-                let expected = x.indices.iter().position(|&g| g == f);
-                let got = Some(entries[f as usize]).filter(|&k| k != NO_ENTRY);
-                assert_eq!(got, expected.map(|k| k as u32), "feature {f}");
-            }
-        });
-    }
-    // A panic inside leaves no entry behind either.
-    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        scratch.entry_index(n, &a, |_| panic!("inside"))
-    }));
-    assert!(caught.is_err());
-    scratch.entry_index(n, &SparseVec::default(), |entries| {
-        assert!(entries[..n].iter().all(|&k| k == NO_ENTRY));
-    });
-}

@@ -55,10 +55,16 @@ fn retraining_with_the_recorded_settings_reproduces_the_shipped_model_byte_for_b
     let corpus = Corpus::parse(&bytes).unwrap();
     let refitted = refit(&corpus.postings, sha256_hex(&bytes), shipped.info()).unwrap();
     // The flag's threshold and the temperatures come from the refit's own
-    // out-of-fold scores: a refit that dropped them would show here first.
-    assert_eq!(refitted.info().detector, shipped.info().detector);
+    // out-of-fold scores: a refit that lost them (the default threshold, an
+    // uncalibrated detector, temperatures of 1) would show here first.
+    let (detector, shipped_detector) = (refitted.detector(), shipped.detector());
+    assert_eq!(detector.threshold(), shipped_detector.threshold());
+    assert!(
+        shipped_detector.calibration().is_some(),
+        "the shipped flag's threshold was calibrated"
+    );
+    assert_eq!(detector, shipped_detector);
     assert_eq!(refitted.info().calibration, shipped.info().calibration);
-    assert!(shipped.info().detector.is_some());
     assert_ne!(shipped.info().calibration.role_temperature, 1.0);
     // And everything else: vocabularies, weights, settings.
     assert!(

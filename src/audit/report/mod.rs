@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::html::escape;
 use super::{AuditLine, Card, ErrorLine, Summary};
-use crate::{Lang, ModelInfo, Role};
+use crate::{Lang, Model, ModelInfo, Role};
 
 /// Cards kept for each of the flagged postings and the title mismatches.
 pub const MAX_CARDS: usize = 300;
@@ -117,12 +117,7 @@ impl ReportData {
 }
 
 /// Renders the report.
-pub fn render_report(
-    run: &RunInfo,
-    model: &ModelInfo,
-    summary: &Summary,
-    data: &ReportData,
-) -> String {
+pub fn render_report(run: &RunInfo, model: &Model, summary: &Summary, data: &ReportData) -> String {
     let mut h = String::with_capacity(64 * 1024 + data.rows.len() * 200);
     let script_hash = base64(&Sha256::digest(SCRIPT.as_bytes()));
     let _ = write!(
@@ -136,7 +131,13 @@ pub fn render_report(
          <a href=\"#unreadable\">Unreadable</a><a href=\"#verdicts\">All verdicts</a></nav>",
         src = escape(&run.input)
     );
-    summary_section(&mut h, run, model, summary);
+    summary_section(
+        &mut h,
+        run,
+        model.info(),
+        model.detector().threshold(),
+        summary,
+    );
     roles_section(&mut h, summary);
     companies_section(&mut h, run, summary);
     cards::section(
@@ -167,7 +168,7 @@ pub fn render_report(
     h
 }
 
-fn summary_section(h: &mut String, run: &RunInfo, model: &ModelInfo, s: &Summary) {
+fn summary_section(h: &mut String, run: &RunInfo, model: &ModelInfo, threshold: f32, s: &Summary) {
     let _ = write!(
         h,
         "<h2 id=\"summary\">Summary</h2><div class=\"totals\"><div><b>{}</b>records read</div><div><b>{}</b>verdicts</div>\
@@ -181,12 +182,6 @@ fn summary_section(h: &mut String, run: &RunInfo, model: &ModelInfo, s: &Summary
         s.unsure,
         s.errors,
     );
-    let threshold = model
-        .detector
-        .as_ref()
-        .map_or("0.5 (no detector in the model)".into(), |d| {
-            format!("{}", d.threshold)
-        });
     let _ = write!(
         h,
         "<dl class=\"run\"><dt>input</dt><dd><bdi>{}</bdi>, {} read</dd>\

@@ -18,13 +18,26 @@ impl TrainReport {
             self.chosen,
             self.chosen_per_fold.join("; ")
         ));
-        if let Some(d) = &self.detector {
+        if let Some(d) = self.detector.calibration() {
             s.push_str(&format!(
                 "### Backlog-manager flag\n\nThreshold **{:.2}** on the flag's score — the duty reading's probability of `po` \
                  against the role the title claims — for postings titled as a PM (chosen by F0.5 on out-of-fold scores). \
                  Cross-validated, with the threshold chosen without the fold scored: precision **{:.3}**, recall **{:.3}** \
                  over {} backlog managers and {} other PM-titled postings.\n\n",
-                d.threshold, d.precision, d.recall, d.positives, d.negatives
+                self.detector.threshold(),
+                d.precision,
+                d.recall,
+                d.positives,
+                d.negatives
+            ));
+        } else {
+            s.push_str(&format!(
+                "### Backlog-manager flag
+
+Not calibrated: the training postings did not include both backlog managers                  and other postings titled as a PM, so the flag keeps the default threshold **{:.2}**.
+
+",
+                self.detector.threshold()
             ));
         }
         let c = &self.calibration;
