@@ -15,6 +15,7 @@ use std::io::BufRead;
 use std::sync::{mpsc, Mutex};
 
 use super::input::{parse_json_line, CsvRecords, Fields, Format, JsonArrayRecords, JsonlRecords};
+use super::sink::{write_csv_row, Judged, Sink, Wants};
 use super::{audit_record, AuditLine, Card, ErrorLine, Record, Settings, Summary, Tally};
 use crate::vectorize::Scratch;
 use crate::Model;
@@ -91,135 +92,6 @@ impl Reader<'_> {
             Some(Err(record)) => batch.items.push(Item::Record(record)),
         }
         true
-    }
-}
-
-/// What each record's result must carry for a sink; the workers prepare
-/// only what is wanted.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Wants {
-    /// The result as a JSON line ([`AuditLine::write_json`], newline included).
-    pub json: bool,
-    /// The result as a CSV row under [`super::CSV_HEADER`].
-    pub csv: bool,
-    /// The [`AuditLine`] itself.
-    pub lines: bool,
-    /// A [`Card`] for each flagged posting and title mismatch (it costs a
-    /// second look at those postings).
-    pub cards: bool,
-}
-
-impl Wants {
-    /// What either of two sinks wants.
-    pub fn or(self, other: Wants) -> Wants {
-        Wants {
-            json: self.json || other.json,
-            csv: self.csv || other.csv,
-            lines: self.lines || other.lines,
-            cards: self.cards || other.cards,
-        }
-    }
-}
-
-/// One record's result as a sink sees it; the forms not wanted are empty.
-#[derive(Debug, Clone, Copy)]
-pub struct Judged<'a> {
-    /// What the summary counts of it.
-    pub tally: Tally,
-    /// Its JSON line, newline included, when wanted.
-    pub json: &'a [u8],
-    /// Its CSV row, line ending included, when wanted.
-    pub csv: &'a [u8],
-    /// The result itself, when wanted.
-    pub line: Option<&'a AuditLine>,
-    /// Its card, when wanted and the posting is flagged or mismatched.
-    pub card: Option<&'a Card>,
-    /// The record's company, when it has one.
-    pub company: Option<&'a str>,
-}
-
-/// Where an audit's results go, record by record in input order, on the
-/// thread that called [`Auditor::run`].
-pub trait Sink {
-    /// What the sink needs of each result. Asked before each batch is
-    /// judged, so a sink can stop wanting something (the report, once it
-    /// holds as many cards as it shows).
-    fn wants(&self) -> Wants;
-
-    /// One record's result.
-    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()>;
-
-    /// After each batch, with the counts so far (for progress).
-    fn batch_done(&mut self, _summary: &Summary) -> std::io::Result<()> {
-        Ok(())
-    }
-
-    /// At the end of the dump.
-    fn finish(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<A: Sink, B: Sink> Sink for (A, B) {
-    fn wants(&self) -> Wants {
-        self.0.wants().or(self.1.wants())
-    }
-    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
-        self.0.record(judged)?;
-        self.1.record(judged)
-    }
-    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
-        self.0.batch_done(summary)?;
-        self.1.batch_done(summary)
-    }
-    fn finish(&mut self) -> std::io::Result<()> {
-        self.0.finish()?;
-        self.1.finish()
-    }
-}
-
-impl<S: Sink> Sink for Option<S> {
-    fn wants(&self) -> Wants {
-        self.as_ref().map(S::wants).unwrap_or_default()
-    }
-    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
-        self.as_mut().map_or(Ok(()), |s| s.record(judged))
-    }
-    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
-        self.as_mut().map_or(Ok(()), |s| s.batch_done(summary))
-    }
-    fn finish(&mut self) -> std::io::Result<()> {
-        self.as_mut().map_or(Ok(()), S::finish)
-    }
-}
-
-impl<S: Sink + ?Sized> Sink for &mut S {
-    fn wants(&self) -> Wants {
-        (**self).wants()
-    }
-    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
-        (**self).record(judged)
-    }
-    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
-        (**self).batch_done(summary)
-    }
-    fn finish(&mut self) -> std::io::Result<()> {
-        (**self).finish()
-    }
-}
-
-impl<S: Sink + ?Sized> Sink for Box<S> {
-    fn wants(&self) -> Wants {
-        (**self).wants()
-    }
-    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
-        (**self).record(judged)
-    }
-    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
-        (**self).batch_done(summary)
-    }
-    fn finish(&mut self) -> std::io::Result<()> {
-        (**self).finish()
     }
 }
 
@@ -436,7 +308,7 @@ impl<'m> Auditor<'m> {
                 json.push(b'\n');
             }
             if let Some(w) = &mut csv {
-                super::sink::write_csv_row(w, &line);
+                write_csv_row(w, &line);
             }
             let company = company.map(|c| {
                 let start = companies.len();

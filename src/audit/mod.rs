@@ -20,10 +20,10 @@ use serde::Serialize;
 use crate::detect::{Phrase, PmDuty};
 use crate::vectorize::Scratch;
 use crate::{Lang, Model, Role};
-pub use driver::{Auditor, Dump, Judged, Sink, Wants};
+pub use driver::{Auditor, Dump};
 pub use input::{Fields, Format, RawPosting, Record};
 pub use report::{render_report, ReportData, RunInfo};
-pub use sink::{CsvSink, JsonlSink, CSV_HEADER};
+pub use sink::{CsvSink, JsonlSink, Judged, Sink, Wants, CSV_HEADER};
 pub use summary::{CompanyCounts, Summary, Tally};
 
 /// Evidence phrases kept per verdict in the dump's output.

@@ -1,5 +1,5 @@
-//! The audit's outputs as sinks: JSON lines, CSV rows for spreadsheets,
-//! and the report's data.
+//! Where an audit's results go: the [`Sink`] trait, and the outputs as
+//! sinks — JSON lines, CSV rows for spreadsheets, the report's data.
 //!
 //! [`VerdictLine`](super::VerdictLine) is the one definition of a result:
 //! the JSON line is its serde form (written by hand, byte-equal, see
@@ -7,8 +7,136 @@
 
 use std::io::Write;
 
-use super::driver::{Judged, Sink, Wants};
-use super::{AuditLine, ReportData, Tally};
+use super::{AuditLine, Card, ReportData, Summary, Tally};
+
+/// What each record's result must carry for a sink; the workers prepare
+/// only what is wanted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Wants {
+    /// The result as a JSON line ([`AuditLine::write_json`], newline included).
+    pub json: bool,
+    /// The result as a CSV row under [`super::CSV_HEADER`].
+    pub csv: bool,
+    /// The [`AuditLine`] itself.
+    pub lines: bool,
+    /// A [`Card`] for each flagged posting and title mismatch (it costs a
+    /// second look at those postings).
+    pub cards: bool,
+}
+
+impl Wants {
+    /// What either of two sinks wants.
+    pub fn or(self, other: Wants) -> Wants {
+        Wants {
+            json: self.json || other.json,
+            csv: self.csv || other.csv,
+            lines: self.lines || other.lines,
+            cards: self.cards || other.cards,
+        }
+    }
+}
+
+/// One record's result as a sink sees it; the forms not wanted are empty.
+#[derive(Debug, Clone, Copy)]
+pub struct Judged<'a> {
+    /// What the summary counts of it.
+    pub tally: Tally,
+    /// Its JSON line, newline included, when wanted.
+    pub json: &'a [u8],
+    /// Its CSV row, line ending included, when wanted.
+    pub csv: &'a [u8],
+    /// The result itself, when wanted.
+    pub line: Option<&'a AuditLine>,
+    /// Its card, when wanted and the posting is flagged or mismatched.
+    pub card: Option<&'a Card>,
+    /// The record's company, when it has one.
+    pub company: Option<&'a str>,
+}
+
+/// Where an audit's results go, record by record in input order, on the
+/// thread that called [`super::Auditor::run`].
+pub trait Sink {
+    /// What the sink needs of each result. Asked before each batch is
+    /// judged, so a sink can stop wanting something (the report, once it
+    /// holds as many cards as it shows).
+    fn wants(&self) -> Wants;
+
+    /// One record's result.
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()>;
+
+    /// After each batch, with the counts so far (for progress).
+    fn batch_done(&mut self, _summary: &Summary) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    /// At the end of the dump.
+    fn finish(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<A: Sink, B: Sink> Sink for (A, B) {
+    fn wants(&self) -> Wants {
+        self.0.wants().or(self.1.wants())
+    }
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
+        self.0.record(judged)?;
+        self.1.record(judged)
+    }
+    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
+        self.0.batch_done(summary)?;
+        self.1.batch_done(summary)
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.0.finish()?;
+        self.1.finish()
+    }
+}
+
+impl<S: Sink> Sink for Option<S> {
+    fn wants(&self) -> Wants {
+        self.as_ref().map(S::wants).unwrap_or_default()
+    }
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
+        self.as_mut().map_or(Ok(()), |s| s.record(judged))
+    }
+    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
+        self.as_mut().map_or(Ok(()), |s| s.batch_done(summary))
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        self.as_mut().map_or(Ok(()), S::finish)
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for &mut S {
+    fn wants(&self) -> Wants {
+        (**self).wants()
+    }
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
+        (**self).record(judged)
+    }
+    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
+        (**self).batch_done(summary)
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        (**self).finish()
+    }
+}
+
+impl<S: Sink + ?Sized> Sink for Box<S> {
+    fn wants(&self) -> Wants {
+        (**self).wants()
+    }
+    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
+        (**self).record(judged)
+    }
+    fn batch_done(&mut self, summary: &Summary) -> std::io::Result<()> {
+        (**self).batch_done(summary)
+    }
+    fn finish(&mut self) -> std::io::Result<()> {
+        (**self).finish()
+    }
+}
 
 /// The CSV output's columns: the verdict line's fields, with the
 /// probabilities left out and the evidence flattened to one cell, and the

@@ -108,7 +108,7 @@ pub(crate) fn role_name_len(text: &str, segs: &[Segment], i: usize) -> usize {
 }
 
 /// The role names the body can mention, one feature each in the role
-/// reading (see [`role_name_id`]). Plurals, case and the French or English
+/// reading (see `role_name_id`). Plurals, case and the French or English
 /// wording of the same name meet in one entry.
 pub const ROLE_NAMES: [&str; 20] = [
     "product manager",
