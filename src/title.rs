@@ -86,6 +86,140 @@ impl Title {
     }
 }
 
+/// Names of a Product Marketing Manager.
+const PMM_NAMES: &[&str] = &[
+    "product marketing",
+    "pmm",
+    "marketing produit",
+    "produit marketing",
+    "marketing product",
+];
+
+/// Names of Product Ops.
+const OPS_NAMES: &[&str] = &[
+    "product ops",
+    "product operations",
+    "prodops",
+    "product operation",
+    "ops produit",
+    "operations produit",
+];
+
+/// Names of a Product Owner.
+const PO_NAMES: &[&str] = &[
+    "product owner",
+    "po",
+    "ppo",
+    "proxy po",
+    "product owners",
+    "owner produit",
+];
+
+/// Names of a Product Manager (with a domain word, an AI or Data PM).
+const PM_NAMES: &[&str] = &[
+    "product manager",
+    "product managers",
+    "pm",
+    "apm",
+    "gpm",
+    "spm",
+    "product management",
+    "head of product",
+    "head of data product",
+    "data product lead",
+    "vp product",
+    "vp of product",
+    "chief product officer",
+    "cpo",
+    "product lead",
+    "lead product",
+    "product director",
+    "director of product",
+    "chef de produit",
+    "cheffe de produit",
+    "chef produit",
+    "responsable produit",
+    "responsable de produit",
+    "responsable du produit",
+    "directeur produit",
+    "directrice produit",
+    "directeur du produit",
+    "manager produit",
+];
+
+/// Words that make a PM title an AI PM's.
+const AI_WORDS: &[&str] = &[
+    "ai",
+    "ia",
+    "ml",
+    "machine learning",
+    "genai",
+    "llm",
+    "intelligence artificielle",
+    "artificial intelligence",
+    "gen ai",
+];
+
+/// Words that make a PM title a Data PM's.
+const DATA_WORDS: &[&str] = &["data", "donnees", "analytics"];
+
+/// Titles of the near-miss jobs, which claim no product role.
+const NEAR_MISS: &[&str] = &[
+    "scrum master",
+    "agile coach",
+    "coach agile",
+    "chef de projet",
+    "cheffe de projet",
+    "project manager",
+    "program manager",
+    "programme manager",
+    "business analyst",
+    "data scientist",
+    "data analyst",
+    "data engineer",
+    "analytics engineer",
+    "ml engineer",
+    "machine learning engineer",
+    "mlops",
+    "developer",
+    "developpeur",
+    "developpeuse",
+    "engineer",
+    "ingenieur",
+    "ingenieure",
+    "designer",
+    "ux",
+    "ui",
+    "researcher",
+    "marketing manager",
+    "growth",
+    "sales",
+    "account executive",
+    "account manager",
+    "customer success",
+    "consultant",
+    "consultante",
+    "pmo",
+    "rte",
+    "release train engineer",
+    "tech lead",
+    "engineering manager",
+    "cto",
+    "analyst",
+    "category manager",
+    "brand manager",
+    "commercial",
+    "commerciale",
+    "support",
+    "qa",
+    "test manager",
+    "technical writer",
+    "product analyst",
+    "product designer",
+    "amoa",
+    "moa",
+];
+
 /// The role a title claims, or `None` when it names no role we know.
 ///
 /// Product roles are recognised in English and French, with seniority, scope
@@ -97,143 +231,23 @@ impl Title {
 /// [`Role::Other`].
 pub fn claimed_role(title: &str) -> Option<Role> {
     let t = Title::new(title);
-    let pmm = t.has(&[
-        "product marketing",
-        "pmm",
-        "marketing produit",
-        "produit marketing",
-        "marketing product",
-    ]);
-    let ops = t.has(&[
-        "product ops",
-        "product operations",
-        "prodops",
-        "product operation",
-        "ops produit",
-        "operations produit",
-    ]);
-    let po = t.has(&[
-        "product owner",
-        "po",
-        "ppo",
-        "proxy po",
-        "product owners",
-        "owner produit",
-    ]);
-    let pm = t.has(&[
-        "product manager",
-        "product managers",
-        "pm",
-        "apm",
-        "gpm",
-        "spm",
-        "product management",
-        "head of product",
-        "head of data product",
-        "data product lead",
-        "vp product",
-        "vp of product",
-        "chief product officer",
-        "cpo",
-        "product lead",
-        "lead product",
-        "product director",
-        "director of product",
-        "chef de produit",
-        "cheffe de produit",
-        "chef produit",
-        "responsable produit",
-        "responsable de produit",
-        "responsable du produit",
-        "directeur produit",
-        "directrice produit",
-        "directeur du produit",
-        "manager produit",
-    ]);
-    if pmm {
-        return Some(Role::Pmm);
+    if t.has(PMM_NAMES) {
+        Some(Role::Pmm)
+    } else if t.has(OPS_NAMES) {
+        Some(Role::ProductOps)
+    } else if t.has(PO_NAMES) {
+        Some(Role::Po)
+    } else if t.has(PM_NAMES) {
+        Some(if t.has(AI_WORDS) {
+            Role::AiPm
+        } else if t.has(DATA_WORDS) {
+            Role::DataPm
+        } else {
+            Role::Pm
+        })
+    } else {
+        t.has(NEAR_MISS).then_some(Role::Other)
     }
-    if ops {
-        return Some(Role::ProductOps);
-    }
-    if po {
-        return Some(Role::Po);
-    }
-    if pm {
-        if t.has(&[
-            "ai",
-            "ia",
-            "ml",
-            "machine learning",
-            "genai",
-            "llm",
-            "intelligence artificielle",
-            "artificial intelligence",
-            "gen ai",
-        ]) {
-            return Some(Role::AiPm);
-        }
-        if t.has(&["data", "donnees", "analytics"]) {
-            return Some(Role::DataPm);
-        }
-        return Some(Role::Pm);
-    }
-    let other = t.has(&[
-        "scrum master",
-        "agile coach",
-        "coach agile",
-        "chef de projet",
-        "cheffe de projet",
-        "project manager",
-        "program manager",
-        "programme manager",
-        "business analyst",
-        "data scientist",
-        "data analyst",
-        "data engineer",
-        "analytics engineer",
-        "ml engineer",
-        "machine learning engineer",
-        "mlops",
-        "developer",
-        "developpeur",
-        "developpeuse",
-        "engineer",
-        "ingenieur",
-        "ingenieure",
-        "designer",
-        "ux",
-        "ui",
-        "researcher",
-        "marketing manager",
-        "growth",
-        "sales",
-        "account executive",
-        "account manager",
-        "customer success",
-        "consultant",
-        "consultante",
-        "pmo",
-        "rte",
-        "release train engineer",
-        "tech lead",
-        "engineering manager",
-        "cto",
-        "analyst",
-        "category manager",
-        "brand manager",
-        "commercial",
-        "commerciale",
-        "support",
-        "qa",
-        "test manager",
-        "technical writer",
-        "product analyst",
-        "product designer",
-        "amoa",
-        "moa",
-    ]);
-    other.then_some(Role::Other)
 }
 
 #[cfg(test)]
