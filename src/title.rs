@@ -1,46 +1,15 @@
 //! What a posting's title claims: the role its name promises, whatever the duties say.
+//!
+//! The product-role names are the table whose names the analyzer masks in a
+//! posting's body (`text::names`), and the title is folded by the analyzer's
+//! own lowercasing and accent folding (`text::normalize::fold_words`), so a
+//! name reads the same in a title and in a body.
 
-use unicode_normalization::char::{decompose_canonical, is_combining_mark};
-
+use crate::text::names::{AI_WORDS, DATA_WORDS, IN_TITLE};
+use crate::text::normalize::fold_words;
 use crate::Role;
 
-/// The title lowercased, accents folded, every run of non-alphanumerics a
-/// single space, padded with spaces so whole words match as `" word "`.
-fn normalize(title: &str) -> String {
-    let mut out = String::from(" ");
-    let mut space = true;
-    for c in title.chars().flat_map(char::to_lowercase) {
-        let mut push = |d: char| {
-            if d.is_alphanumeric() {
-                out.push(d);
-                space = false;
-            } else if !space {
-                out.push(' ');
-                space = true;
-            }
-        };
-        match c {
-            'œ' => "oe".chars().for_each(&mut push),
-            'æ' => "ae".chars().for_each(&mut push),
-            c if c.is_ascii() => push(c),
-            c => decompose_canonical(c, |d| {
-                if !is_combining_mark(d) {
-                    push(d)
-                }
-            }),
-        }
-    }
-    if !space {
-        out.push(' ');
-    }
-    out
-}
-
-/// Inclusive-writing endings left as words by the split ("directeur·rice",
-/// "chargé.e"): they carry no role.
-const ENDINGS: [&str; 7] = ["rice", "trice", "euse", "se", "e", "fe", "ne"];
-
-/// A normalized title and where each of its words starts, so that a phrase
+/// A folded title and where each of its words starts, so that a phrase
 /// is compared only where a word begins.
 struct Title {
     /// Words separated and surrounded by single spaces.
@@ -50,15 +19,7 @@ struct Title {
 
 impl Title {
     fn new(title: &str) -> Title {
-        let mut text = normalize(title);
-        if text.split(' ').any(|w| ENDINGS.contains(&w)) {
-            text = text
-                .split(' ')
-                .filter(|w| !ENDINGS.contains(w))
-                .collect::<Vec<_>>()
-                .join(" ");
-        }
-        Title::from_normalized(text)
+        Title::from_normalized(fold_words(title))
     }
 
     fn from_normalized(text: String) -> Title {
@@ -84,87 +45,18 @@ impl Title {
             })
         })
     }
+
+    /// Its `j`-th word.
+    fn word(&self, j: usize) -> Option<&str> {
+        let start = *self.starts.get(j)?;
+        let end = self.starts.get(j + 1).map_or(self.text.len(), |&next| next) - 1;
+        Some(&self.text[start..end])
+    }
 }
 
-/// Names of a Product Marketing Manager.
-const PMM_NAMES: &[&str] = &[
-    "product marketing",
-    "pmm",
-    "marketing produit",
-    "produit marketing",
-    "marketing product",
-];
-
-/// Names of Product Ops.
-const OPS_NAMES: &[&str] = &[
-    "product ops",
-    "product operations",
-    "prodops",
-    "product operation",
-    "ops produit",
-    "operations produit",
-];
-
-/// Names of a Product Owner.
-const PO_NAMES: &[&str] = &[
-    "product owner",
-    "po",
-    "ppo",
-    "proxy po",
-    "product owners",
-    "owner produit",
-];
-
-/// Names of a Product Manager (with a domain word, an AI or Data PM).
-const PM_NAMES: &[&str] = &[
-    "product manager",
-    "product managers",
-    "pm",
-    "apm",
-    "gpm",
-    "spm",
-    "product management",
-    "head of product",
-    "head of data product",
-    "data product lead",
-    "vp product",
-    "vp of product",
-    "chief product officer",
-    "cpo",
-    "product lead",
-    "lead product",
-    "product director",
-    "director of product",
-    "chef de produit",
-    "cheffe de produit",
-    "chef produit",
-    "responsable produit",
-    "responsable de produit",
-    "responsable du produit",
-    "directeur produit",
-    "directrice produit",
-    "directeur du produit",
-    "manager produit",
-];
-
-/// Words that make a PM title an AI PM's.
-const AI_WORDS: &[&str] = &[
-    "ai",
-    "ia",
-    "ml",
-    "machine learning",
-    "genai",
-    "llm",
-    "intelligence artificielle",
-    "artificial intelligence",
-    "gen ai",
-];
-
-/// Words that make a PM title a Data PM's.
-const DATA_WORDS: &[&str] = &["data", "donnees", "analytics"];
-
-/// Titles of the near-miss jobs, which claim no product role.
-const NEAR_MISS: &[&str] = &[
+/// Titles of the near-miss jobs: they claim [`Role::Other`] when they name
+/// no product role.
+const OTHER_JOBS: &[&str] = &[
     "scrum master",
     "agile coach",
     "coach agile",
@@ -224,29 +116,31 @@ const NEAR_MISS: &[&str] = &[
 ///
 /// Product roles are recognised in English and French, with seniority, scope
 /// and gender markers around them ("Sr. PM – Paiements", "Chef de produit
-/// digital H/F"). A title naming both a Product Owner and a Product Manager
-/// ("Product Owner / Product Manager") claims `po`: it does not promise a
-/// Product Manager's job alone, so backlog duties are no mismatch. Titles of
-/// the near-miss jobs (Scrum Master, chef de projet, data scientist…) claim
+/// digital H/F"). A title naming several roles claims the first of Product
+/// Marketing Manager, Product Ops, Product Owner and Product Manager: a
+/// title naming both a Product Owner and a Product Manager ("Product Owner /
+/// Product Manager") does not promise a Product Manager's job alone, so
+/// backlog duties are no mismatch. A Product Manager's title with an AI or
+/// data word claims [`Role::AiPm`] or [`Role::DataPm`]. Titles of the
+/// near-miss jobs (Scrum Master, chef de projet, data scientist…) claim
 /// [`Role::Other`].
 pub fn claimed_role(title: &str) -> Option<Role> {
     let t = Title::new(title);
-    if t.has(PMM_NAMES) {
-        Some(Role::Pmm)
-    } else if t.has(OPS_NAMES) {
-        Some(Role::ProductOps)
-    } else if t.has(PO_NAMES) {
-        Some(Role::Po)
-    } else if t.has(PM_NAMES) {
-        Some(if t.has(AI_WORDS) {
-            Role::AiPm
-        } else if t.has(DATA_WORDS) {
-            Role::DataPm
-        } else {
-            Role::Pm
-        })
-    } else {
-        t.has(NEAR_MISS).then_some(Role::Other)
+    let mut named = [false; Role::ALL.len()];
+    for j in 0..t.starts.len() {
+        IN_TITLE.find(
+            |k| t.word(j + k).map(str::as_bytes),
+            |_, name| named[name.role.index()] = true,
+        );
+    }
+    let first = [Role::Pmm, Role::ProductOps, Role::Po, Role::Pm]
+        .into_iter()
+        .find(|r| named[r.index()]);
+    match first {
+        Some(Role::Pm) if t.has(AI_WORDS) => Some(Role::AiPm),
+        Some(Role::Pm) if t.has(DATA_WORDS) => Some(Role::DataPm),
+        Some(role) => Some(role),
+        None => t.has(OTHER_JOBS).then_some(Role::Other),
     }
 }
 
@@ -290,6 +184,30 @@ mod tests {
             ("", " "),
         ] {
             assert_eq!(Title::new(title).text, expected, "{title:?}");
+        }
+    }
+
+    #[test]
+    fn every_inclusive_ending_the_segmenter_knows_is_dropped() {
+        use crate::text::normalize::GENDER_SUFFIXES;
+        for ending in GENDER_SUFFIXES {
+            for (title, expected) in [
+                (format!("Chef·{ending} de produit"), Pm),
+                (format!("Chef({ending}) de produit digital"), Pm),
+                (format!("Directeur.{ending} produit"), Pm),
+                (format!("Responsable produit confirmé·{ending}"), Pm),
+                (format!("Responsable·{ending} Produit IA"), AiPm),
+                (format!("Chef/{ending} de produit données"), DataPm),
+                (format!("Chargé·{ending} de marketing produit"), Pmm),
+                (
+                    format!("Chargé·{ending} des opérations produit"),
+                    ProductOps,
+                ),
+                (format!("Product Owner confirmé·{ending}"), Po),
+                (format!("Chef·{ending} de projet"), Other),
+            ] {
+                assert_eq!(claimed_role(&title), Some(expected), "{title:?}");
+            }
         }
     }
 
@@ -384,6 +302,13 @@ mod tests {
             ("Coach Agile", Some(Other)),
             ("Product Analyst", Some(Other)),
             ("Engineering Manager (EM)", Some(Other)),
+            ("Lead Product Designer", Some(Other)),
+            ("Lead, Product Practice", None),
+            ("Director of Product, Payments", Some(Pm)),
+            ("Chargée des Opérations Produit", Some(ProductOps)),
+            ("Chef de produits", Some(Pm)),
+            ("Product Manager lʼIA générative", Some(AiPm)),
+            ("Chef de projet POS", Some(Other)),
             ("Office Manager", None),
             ("Stage", None),
             ("", None),

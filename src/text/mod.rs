@@ -8,7 +8,8 @@
 
 mod lang;
 mod mask;
-mod normalize;
+pub(crate) mod names;
+pub(crate) mod normalize;
 mod scan;
 mod segment;
 mod stopwords;

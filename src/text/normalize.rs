@@ -6,6 +6,8 @@ use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::UnicodeNormalization;
 
 use super::segment::DropReason;
+/// The inclusive-writing endings [`fold_words`] drops: the segmenter's.
+pub(crate) use super::segment::GENDER_SUFFIXES;
 use super::stopwords::{ACRONYMS, ALIASES, EN_STOP_WORDS, FR_STOP_WORDS, LOANWORDS};
 use super::Lang;
 
@@ -88,6 +90,39 @@ pub(crate) fn fold_accents_into(s: &str, out: &mut String) {
             });
         }
     }
+}
+
+/// `text` as whole words to match phrases against (a posting's title, see
+/// [`crate::title`]): each run of letters and digits lowercased as the
+/// analyzer lowercases a word ([`lowercase_into`]: `œ` → `oe`) and its
+/// accents folded ([`fold_accents_into`]), every other character a word
+/// break; the words separated and surrounded by single spaces, so that a
+/// phrase is found as `" {phrase} "`.
+///
+/// Inclusive-writing endings left as words by the split (`directeur·rice`,
+/// `chargé.e`, `chef(fe)`) are dropped: they are the segmenter's
+/// [`GENDER_SUFFIXES`] and carry no role.
+pub(crate) fn fold_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    let (mut lower, mut folded) = (String::new(), String::new());
+    let is_word_char = |c: char| c.is_alphanumeric() || is_combining_mark(c);
+    for word in text.split(|c| !is_word_char(c)).filter(|w| !w.is_empty()) {
+        lowercase_into(word, &mut lower);
+        if GENDER_SUFFIXES.contains(&lower.as_str()) {
+            continue;
+        }
+        folded.clear();
+        fold_accents_into(&lower, &mut folded);
+        // Lowercasing turns `ʼ` into `'`, which splits `lʼIA` as it splits `l'IA`.
+        for part in folded.split(|c: char| !c.is_alphanumeric()) {
+            if !part.is_empty() {
+                out.push_str(part);
+                out.push(' ');
+            }
+        }
+    }
+    out
 }
 
 fn is_all_caps(word: &str) -> bool {
@@ -240,6 +275,20 @@ mod tests {
             norm("utilisateurs", Lang::Fr),
             norm("utilisateurs", Lang::En)
         );
+    }
+
+    #[test]
+    fn titles_fold_into_whole_words() {
+        for (text, expected) in [
+            ("Chef·fe de Produit Œnologie", " chef de produit oenologie "),
+            ("Directeur·rice·s PRODUIT", " directeur produit "),
+            ("Chargée.s d’études (H/F)", " chargee d etudes h f "),
+            ("Product Manager lʼIA", " product manager l ia "),
+            ("Strate\u{301}gie & données", " strategie donnees "),
+            ("", " "),
+        ] {
+            assert_eq!(fold_words(text), expected, "{text:?}");
+        }
     }
 
     #[test]

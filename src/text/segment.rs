@@ -103,7 +103,7 @@ const ELISIONS: &[&str] = &[
 
 /// Endings that inclusive writing appends after `·`, `.`, `/` or inside
 /// parentheses: `développeur·se`, `un.e`, `collaborateur(trice)`, `acteur·rice·s`.
-const GENDER_SUFFIXES: &[&str] = &[
+pub(crate) const GENDER_SUFFIXES: &[&str] = &[
     "e", "es", "s", "se", "ses", "euse", "euses", "rice", "rices", "trice", "trices", "ice",
     "ices", "ne", "nes", "enne", "ennes", "ienne", "iennes", "le", "les", "ère", "ères", "ere",
     "eres", "ve", "ves", "ive", "ives", "ée", "ées", "x", "fe", "te", "tes", "ale", "ales", "sse",
