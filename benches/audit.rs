@@ -5,10 +5,10 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use rolecheck::audit::input::{Fields, JsonlRecords};
 use rolecheck::audit::{audit_record, Auditor, Dump, Format, JsonlSink, Settings, Summary};
-use rolecheck::vectorize::Scratch;
+use rolecheck::audit::{Fields, JsonlRecords};
 use rolecheck::Model;
+use rolecheck::Scratch;
 
 mod common;
 

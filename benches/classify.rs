@@ -4,8 +4,8 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use rolecheck::vectorize::Scratch;
 use rolecheck::Model;
+use rolecheck::Scratch;
 
 mod common;
 

@@ -17,7 +17,7 @@ pub enum Mark {
 /// marked. Marks out of the text or not on character boundaries are
 /// ignored; overlapping marks merge into one run, marked `For` when any of
 /// them is.
-pub fn runs(
+pub fn highlight_runs(
     text: &str,
     marks: impl IntoIterator<Item = (Range<usize>, Mark)>,
 ) -> Vec<(Range<usize>, Option<Mark>)> {
@@ -72,7 +72,7 @@ mod tests {
             (40..44, Mark::For),
             (2..3, Mark::Against),
         ];
-        let got = runs(text, marks);
+        let got = highlight_runs(text, marks);
         let covered: usize = got.iter().map(|(r, _)| r.len()).sum();
         assert_eq!(covered, text.len());
         assert!(got.windows(2).all(|w| w[0].0.end == w[1].0.start));

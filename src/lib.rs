@@ -45,40 +45,134 @@
 //! assert_eq!(terms, ["equip", "recherch", "pilot", "strateg"]);
 //! ```
 #![deny(missing_docs)]
+//!
+//! # One path per type
+//!
+//! Every type has one public path. The modules are private; what a user
+//! needs is re-exported here, flat, except the batch audit, whose names
+//! (`Settings`, `Format`, `Summary`, `Sink`…) only mean something next to
+//! each other: they live in the one public module, [`audit`].
 
 pub mod audit;
-pub mod corpus;
-pub mod detect;
+mod corpus;
+mod detect;
 mod error;
-pub mod highlight;
-pub mod model;
+mod highlight;
+mod model;
 mod roles;
-pub mod text;
-pub mod title;
-pub mod vectorize;
+mod text;
+mod title;
+mod vectorize;
 
-pub use corpus::{Corpus, CorpusRules, LabelledPosting};
-pub use detect::Detector;
+pub use audit::html::strip_html;
+pub use corpus::{sha256_hex, Corpus, CorpusRules, CorpusStats, LabelledPosting};
+pub use detect::{Detector, FlagCalibration, Phrase, PmDuty, Side, DEFAULT_THRESHOLD, MAX_PHRASES};
 pub use error::{Error, Result};
-pub use model::{Checked, Classification, Evidence, Model, ModelInfo, Verdict};
+pub use highlight::{highlight_runs, Mark};
+pub use model::{
+    evaluate, refit, train, BlockWeights, Calibration, Candidate, CandidateReport, Checked,
+    Classification, Classifier, Confusion, DutyReading, Evaluation, Evidence, Field, FlagScores,
+    Model, ModelInfo, Reliability, RoleProbability, RoleScores, Scores, TrainParams, TrainReport,
+    TrainSettings, Verdict, MAX_MODEL_BYTES, N_ROLE_NAMES,
+};
 pub use roles::Role;
-pub use text::{Analysis, Analyzer, AnalyzerParams, DropReason, Lang, Outcome, Token};
-pub use vectorize::{Scratch, SparseVec, TfIdf, TfIdfParams};
+pub use text::{
+    unsupported_language, Analysis, Analyzer, AnalyzerParams, Bigram, DropReason, Lang, Outcome,
+    Token, ANALYZER_RULES, ROLE_NAMES,
+};
+pub use title::claimed_role;
+pub use vectorize::{Occurrence, Scratch, SparseVec, TfIdf, TfIdfParams};
 
 #[cfg(test)]
 mod tests {
     fn assert_send_sync<T: Send + Sync>() {}
 
+    /// Every public type can be shared between threads: a server or a batch
+    /// job holds one model (and one analyzer, one corpus…) for all of them.
+    /// `audit::Dump` is the exception: it holds any reader, `Send` or not,
+    /// and is read on the thread that runs the audit.
     #[test]
     fn public_types_are_send_and_sync() {
-        assert_send_sync::<crate::Analyzer>();
-        assert_send_sync::<crate::TfIdf>();
-        assert_send_sync::<crate::SparseVec>();
-        assert_send_sync::<crate::Error>();
-        assert_send_sync::<crate::Model>();
-        assert_send_sync::<crate::Verdict>();
-        assert_send_sync::<crate::Detector>();
-        assert_send_sync::<crate::Checked<'static>>();
-        assert_send_sync::<crate::model::Calibration>();
+        use crate::audit::*;
+        use crate::*;
+        macro_rules! all_send_sync {
+            ($($t:ty),* $(,)?) => { $(assert_send_sync::<$t>();)* };
+        }
+        all_send_sync!(
+            // The model and what it returns.
+            Model,
+            ModelInfo,
+            Verdict,
+            Checked<'static>,
+            Classification,
+            Evidence,
+            Field,
+            RoleProbability,
+            DutyReading,
+            Calibration,
+            Reliability,
+            Detector,
+            FlagCalibration,
+            Phrase,
+            PmDuty,
+            Side,
+            Role,
+            Lang,
+            Error,
+            Mark,
+            // Reading a text.
+            Analyzer,
+            AnalyzerParams,
+            Analysis<'static>,
+            Outcome,
+            Token<'static>,
+            Bigram,
+            DropReason,
+            TfIdf,
+            TfIdfParams,
+            SparseVec,
+            Scratch,
+            Occurrence,
+            // Training and measuring.
+            Corpus,
+            CorpusRules,
+            CorpusStats,
+            LabelledPosting,
+            TrainParams,
+            TrainReport,
+            TrainSettings,
+            Candidate,
+            CandidateReport,
+            Classifier,
+            Evaluation,
+            FlagScores,
+            Scores,
+            RoleScores,
+            Confusion,
+            BlockWeights,
+            // The batch audit.
+            Auditor<'static>,
+            Settings,
+            Summary,
+            CompanyCounts,
+            Tally,
+            Fields,
+            Format,
+            Record,
+            RawPosting,
+            VerdictLine,
+            ErrorLine,
+            AuditLine,
+            Card,
+            Wants,
+            Judged<'static>,
+            JsonlSink<Vec<u8>>,
+            CsvSink<Vec<u8>>,
+            ReportData,
+            RunInfo,
+            JsonlRecords<&'static [u8]>,
+            JsonArrayRecords<&'static [u8]>,
+            CsvRecords<&'static [u8]>,
+        );
     }
 }

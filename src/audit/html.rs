@@ -3,7 +3,7 @@
 
 /// [`strip_html`] of an owned string, which comes back as is (not copied)
 /// when it holds no `<` or `&`, as most descriptions do.
-pub fn strip_html_owned(s: String) -> String {
+pub(crate) fn strip_html_owned(s: String) -> String {
     if has_markup(&s) {
         strip_markup(&s)
     } else {
@@ -152,7 +152,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Escapes text for HTML content and attribute values; bidirectional
 /// controls (a right-to-left override in a company name) are dropped, so
 /// posting text cannot reorder the page around it.
-pub fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {

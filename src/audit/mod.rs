@@ -6,8 +6,8 @@
 //! `line_offset` keeping line numbers global).
 
 mod driver;
-pub mod html;
-pub mod input;
+pub(crate) mod html;
+mod input;
 mod json;
 mod report;
 mod sink;
@@ -21,7 +21,11 @@ use crate::detect::{Phrase, PmDuty};
 use crate::vectorize::Scratch;
 use crate::{Lang, Model, Role};
 pub use driver::{Auditor, Dump};
-pub use input::{Fields, Format, RawPosting, Record};
+pub use html::is_bidi_control;
+pub use input::{
+    open, parse_json_line, quote, CsvRecords, Fields, Format, JsonArrayRecords, JsonlRecords,
+    RawPosting, Record, DEFAULT_MAX_RECORD_BYTES,
+};
 pub use report::{render_report, ReportData, RunInfo};
 pub use sink::{CsvSink, JsonlSink, Judged, Sink, Wants, CSV_HEADER};
 pub use summary::{CompanyCounts, Summary, Tally};

@@ -254,7 +254,7 @@ fn open_dump(args: &AuditArgs, bytes: &Arc<AtomicU64>) -> anyhow::Result<Dump<'s
         );
     }
     let (reader, format) =
-        audit::input::open(&args.input).with_context(|| format!("opening {}", args.input))?;
+        audit::open(&args.input).with_context(|| format!("opening {}", args.input))?;
     let reader = std::io::BufReader::new(Counting {
         inner: reader,
         bytes: Arc::clone(bytes),

@@ -4,13 +4,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use rolecheck::audit::html::is_bidi_control;
-use rolecheck::audit::html::strip_html;
-use rolecheck::detect::{Phrase, PmDuty, Side, MAX_PHRASES};
-use rolecheck::highlight::{self, Mark};
-use rolecheck::model::{Evidence, Field};
-use rolecheck::vectorize::Scratch;
+use rolecheck::audit::is_bidi_control;
+use rolecheck::strip_html;
+use rolecheck::Scratch;
 use rolecheck::Verdict;
+use rolecheck::{highlight_runs, Mark};
+use rolecheck::{Evidence, Field};
+use rolecheck::{Phrase, PmDuty, Side, MAX_PHRASES};
 use serde::Serialize;
 
 /// When to colour the output.
@@ -82,7 +82,7 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
     }
     let title = args.title.as_deref().map(strip_html);
     if args.force_lang.is_none() {
-        if let Some(lang) = rolecheck::text::unsupported_language(&text) {
+        if let Some(lang) = rolecheck::unsupported_language(&text) {
             anyhow::bail!("{}", rolecheck::audit::unsupported_language_error(lang));
         }
     }
@@ -320,7 +320,7 @@ fn write_highlighted(
                 .filter(|e| e.field != Field::Title)
                 .flat_map(move |e| e.spans.iter().map(move |s| (s.clone(), mark)))
         });
-    for (range, mark) in highlight::runs(text, marks) {
+    for (range, mark) in highlight_runs(text, marks) {
         let (open, close) = match (color, mark) {
             (_, None) => ("", ""),
             (true, Some(Mark::For)) => (FOR, RESET),

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use rolecheck::corpus::{Corpus, CorpusRules};
-use rolecheck::model::evaluate::evaluate;
+use rolecheck::evaluate;
+use rolecheck::{Corpus, CorpusRules};
 
 /// Arguments of `rolecheck eval`.
 #[derive(Debug, clap::Args)]
@@ -37,7 +37,7 @@ pub fn run(args: EvalArgs) -> anyhow::Result<ExitCode> {
         .check(&CorpusRules::any_file())
         .with_context(|| format!("checking {}", args.file.display()))?;
     let model = super::load_model(args.model.as_deref())?;
-    if model.info().corpus_sha256 == rolecheck::corpus::sha256_hex(&bytes) {
+    if model.info().corpus_sha256 == rolecheck::sha256_hex(&bytes) {
         eprintln!(
             "rolecheck: warning: {} is the file this model was trained on; these scores are not held-out",
             args.file.display()

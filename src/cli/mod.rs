@@ -202,7 +202,7 @@ fn looks_like_path(a: &str) -> bool {
 
 /// Input quoted in a message: control characters escaped, cut when long.
 pub fn quote(text: &str) -> String {
-    format!("`{}`", rolecheck::audit::input::quote(text, 80))
+    format!("`{}`", rolecheck::audit::quote(text, 80))
 }
 
 /// The model named by `--model`, or the shipped one.

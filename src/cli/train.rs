@@ -5,9 +5,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use rolecheck::corpus::{Corpus, CorpusRules};
-use rolecheck::model::train::{train, TrainParams, TrainReport};
 use rolecheck::Model;
+use rolecheck::{train, TrainParams, TrainReport};
+use rolecheck::{Corpus, CorpusRules};
 
 /// Arguments of `rolecheck train`.
 #[derive(Debug, clap::Args)]
@@ -62,7 +62,7 @@ pub fn run(args: TrainArgs) -> anyhow::Result<ExitCode> {
         |line: &str| eprintln!("  [{:>5.0}s] {line}", started.elapsed().as_secs_f64());
     let (model, report) = train(
         &corpus.postings,
-        rolecheck::corpus::sha256_hex(&bytes),
+        rolecheck::sha256_hex(&bytes),
         &params,
         &mut progress,
     )?;
@@ -142,7 +142,7 @@ fn report_markdown(
         seed = args.seed,
         features = model.tfidf().n_features(),
         title_features = model.titles().n_features(),
-        role_names = rolecheck::model::N_ROLE_NAMES,
+        role_names = rolecheck::N_ROLE_NAMES,
         sha = info.corpus_sha256,
         n = info.corpus_postings,
         version = info.crate_version,

@@ -32,6 +32,19 @@ pub struct LabelledPosting {
 }
 
 /// A labelled file: its postings and the line each came from.
+///
+/// ```
+/// use rolecheck::{Corpus, CorpusRules, Role};
+///
+/// let file = r#"{"id": "a-1", "title": "Product Owner", "text": "Vous gérez le backlog.", "label": "po"}
+/// {"id": "a-2", "title": "Scrum Master", "text": "Vous animez les rituels.", "label": "other"}
+/// {"id": "a-1", "title": "PM", "text": "Vous fixez la vision.", "label": "pm"}"#;
+/// let corpus = Corpus::parse(file.as_bytes()).unwrap();
+/// assert_eq!(corpus.postings[0].label, Role::Po);
+/// // Duplicate ids are one of the problems a check names, with their lines.
+/// let problems = corpus.problems(&CorpusRules::any_file());
+/// assert!(problems.iter().any(|p| p.contains("a-1")), "{problems:?}");
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
     /// The postings, in file order.

@@ -105,7 +105,7 @@ pub struct Flag {
 /// scores alone (divided by its `temperature`) — the question is "PO duties
 /// or PM duties?", not "which of seven roles?", so duties that lean
 /// elsewhere but are PO-like against the claim still score high.
-pub fn flag_score(duty_scores: &[f32; N_ROLES], claim: Role, temperature: f32) -> f32 {
+pub(crate) fn flag_score(duty_scores: &[f32; N_ROLES], claim: Role, temperature: f32) -> f32 {
     let margin = (duty_scores[Role::Po.index()] - duty_scores[claim.index()]) / temperature;
     1.0 / (1.0 + (-margin).exp())
 }

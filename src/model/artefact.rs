@@ -34,7 +34,7 @@ use crate::{Error, Result, Role, TfIdf, TfIdfParams};
 
 const MAGIC: &[u8; 8] = b"RCHKMODL";
 /// The version of the format this build writes and reads.
-pub const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 3;
 const PREAMBLE: usize = 24;
 /// The largest model file read: 64 MiB, far above any model the corpus
 /// could train (the shipped one is about 1 MiB).

@@ -37,6 +37,23 @@ pub struct Verdict {
 /// A checked posting: its [`Verdict`], and what its evidence is computed
 /// from when asked for (the posting's vectors and occurrences, kept from the
 /// one pass over its text).
+///
+/// ```
+/// use rolecheck::{Model, Role, Side};
+///
+/// let model = Model::default();
+/// let body = "Vous gérez le backlog, rédigez les user stories, animez les cérémonies Scrum \
+///             et suivez la recette avec les développeurs.";
+/// let checked = model.check("Senior Product Manager", body);
+/// let verdict = checked.verdict();
+/// assert_eq!(verdict.claimed_role, Some(Role::Pm));
+/// assert!(verdict.backlog_manager);
+/// // Evidence only when asked: the phrases behind the flag, in the posting's words.
+/// let phrases = checked.phrases(3);
+/// assert!(phrases.iter().any(|p| p.side == Side::Po && body[p.span.clone()].contains("backlog")));
+/// // And the Product Manager's duties the posting never mentions.
+/// assert!(!checked.missing_pm_duties().is_empty());
+/// ```
 #[derive(Debug)]
 pub struct Checked<'a> {
     model: &'a Model,

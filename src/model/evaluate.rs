@@ -68,6 +68,25 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// Judges every posting (with its title when `titles`, on all cores) and
 /// scores the verdicts against the labels; a verdict whose confidence is
 /// under `min_confidence` counts as unsure (it keeps its role in the scores).
+///
+/// ```
+/// use rolecheck::{evaluate, LabelledPosting, Model, Role};
+///
+/// let posting = |title: &str, text: &str, label| LabelledPosting {
+///     id: title.into(),
+///     lang: None,
+///     title: title.into(),
+///     text: text.into(),
+///     label,
+///     backlog_manager: false,
+/// };
+/// let postings = [
+///     posting("Product Owner", "Vous gérez le backlog, rédigez les user stories et animez les rituels Scrum.", Role::Po),
+///     posting("Scrum Master", "Vous animez les cérémonies, levez les obstacles et coachez l'équipe agile.", Role::Other),
+/// ];
+/// let eval = evaluate(&Model::default(), &postings, true, 0.0);
+/// assert_eq!(eval.role.confusion.total(), 2);
+/// ```
 pub fn evaluate(
     model: &Model,
     postings: &[LabelledPosting],
@@ -129,7 +148,7 @@ pub fn evaluate(
 }
 
 /// A reliability table in Markdown.
-pub fn reliability_markdown(table: &[Reliability]) -> String {
+pub(crate) fn reliability_markdown(table: &[Reliability]) -> String {
     let mut s =
         String::from("| confidence | postings | mean confidence | accuracy |\n|---|---|---|---|\n");
     for b in table {

@@ -4,7 +4,7 @@
 use crate::{Role, SparseVec};
 
 /// Number of classes: one per [`Role`].
-pub const N_ROLES: usize = Role::ALL.len();
+pub(crate) const N_ROLES: usize = Role::ALL.len();
 
 /// Intercept of a class the training data never showed: its probability is 0.
 pub(crate) const ABSENT_CLASS: f32 = -1e4;
@@ -88,7 +88,7 @@ impl LinearModel {
 }
 
 /// Softmax, stable for any finite scores: the largest is subtracted first.
-pub fn softmax(scores: &[f32; N_ROLES]) -> [f32; N_ROLES] {
+pub(crate) fn softmax(scores: &[f32; N_ROLES]) -> [f32; N_ROLES] {
     let max = scores.iter().copied().fold(f32::NEG_INFINITY, f32::max);
     let mut p = scores.map(|s| (s - max).exp());
     let sum: f32 = p.iter().sum();

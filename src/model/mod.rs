@@ -14,11 +14,11 @@
 mod artefact;
 mod calibrate;
 mod check;
-pub mod evaluate;
+mod evaluate;
 mod linear;
-pub mod metrics;
+mod metrics;
 mod reading;
-pub mod train;
+mod train;
 
 use std::ops::Range;
 
@@ -28,14 +28,20 @@ use crate::detect::Detector;
 use crate::vectorize::Scratch;
 use crate::{Lang, Role, TfIdf};
 
-pub use artefact::{FORMAT_VERSION, MAX_MODEL_BYTES};
+#[cfg(test)]
+use artefact::FORMAT_VERSION;
+pub use artefact::MAX_MODEL_BYTES;
 pub use calibrate::{Calibration, Reliability};
 pub use check::{Checked, Verdict};
-pub use linear::{softmax, LinearModel, N_ROLES};
+pub use evaluate::{evaluate, Evaluation, FlagScores};
+pub(crate) use linear::{softmax, LinearModel, N_ROLES};
 pub use metrics::{Confusion, RoleScores, Scores};
 pub(crate) use reading::Vectors;
 use reading::{feature_name, Layout};
 pub use reading::{BlockWeights, Field, N_ROLE_NAMES};
+pub use train::{
+    refit, train, Candidate, CandidateReport, Classifier, TrainParams, TrainReport, TrainSettings,
+};
 
 /// The shipped model, trained on `corpus/postings.jsonl` (see `models/README.md`).
 static SHIPPED: &[u8] = include_bytes!("../../models/rolecheck.model");

@@ -47,22 +47,22 @@ pub(crate) struct Layout {
 
 impl Layout {
     /// Number of features of the role reading.
-    pub fn len(self) -> usize {
+    pub(crate) fn len(self) -> usize {
         self.body + N_ROLE_NAMES + self.title
     }
 
     /// The first role-name feature.
-    pub fn role_names(self) -> u32 {
+    pub(crate) fn role_names(self) -> u32 {
         self.body as u32
     }
 
     /// The first title feature.
-    pub fn titles(self) -> u32 {
+    pub(crate) fn titles(self) -> u32 {
         (self.body + N_ROLE_NAMES) as u32
     }
 
     /// Which block feature `f` belongs to, and its index inside it.
-    pub fn field(self, f: u32) -> (Field, u32) {
+    pub(crate) fn field(self, f: u32) -> (Field, u32) {
         if f < self.role_names() {
             (Field::Text, f)
         } else if f < self.titles() {

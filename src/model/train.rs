@@ -16,8 +16,8 @@ use super::{argmax, BlockWeights, Calibration, Confusion, Model, ModelInfo, Scor
 use crate::corpus::LabelledPosting;
 use crate::detect::Detector;
 use crate::{AnalyzerParams, Error, Result, Role, TfIdfParams};
+use fit::fit_candidate;
 use fit::vectorize_all;
-pub use fit::{fit_candidate, title_params, Fitted};
 use out_of_fold::{calibrate_out_of_fold, show_calibration};
 
 /// A classifier and its setting.
@@ -248,7 +248,7 @@ impl SplitMix64 {
 }
 
 /// A fold (0..k) for each posting, with every role spread evenly over the folds.
-pub fn stratified_folds(labels: &[Role], k: usize, seed: u64) -> Vec<usize> {
+pub(crate) fn stratified_folds(labels: &[Role], k: usize, seed: u64) -> Vec<usize> {
     let mut rng = SplitMix64(seed);
     let mut folds = vec![0; labels.len()];
     let mut next_fold = 0;

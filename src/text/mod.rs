@@ -18,7 +18,8 @@ mod walk;
 use serde::{Deserialize, Serialize};
 
 pub use lang::{unsupported_language, Lang};
-pub use segment::{DropReason, Segment, SegmentKind};
+pub use segment::DropReason;
+pub(crate) use segment::{Segment, SegmentKind};
 
 pub use mask::ROLE_NAMES;
 use normalize::Stemmers;

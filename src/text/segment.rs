@@ -68,7 +68,7 @@ impl DropReason {
 
 /// What the segmenter made of a stretch of text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SegmentKind {
+pub(crate) enum SegmentKind {
     /// A word to normalise; it may contain joiners (`'`, `-`, `/`, `&`).
     Word,
     /// Dropped before normalisation, for this reason.
@@ -77,7 +77,7 @@ pub enum SegmentKind {
 
 /// A byte range of the input and what it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Segment {
+pub(crate) struct Segment {
     /// Byte offset of the first byte.
     pub start: u32,
     /// Byte offset one past the last byte.

@@ -131,6 +131,21 @@ impl TfIdfParams {
 }
 
 /// A fitted tf-idf vectorizer.
+///
+/// ```
+/// use rolecheck::TfIdfParams;
+///
+/// let docs = [
+///     "Vous gérez le backlog et rédigez les user stories.",
+///     "Vous menez la discovery et fixez la vision produit.",
+///     "Vous gérez le backlog et animez les rituels.",
+/// ];
+/// let tfidf = TfIdfParams::default().min_df(2).fit(&docs).unwrap();
+/// let v = tfidf.transform("Le backlog, encore le backlog.");
+/// let names: Vec<String> = v.indices.iter().filter_map(|&f| tfidf.feature_name(f)).collect();
+/// assert_eq!(names, ["backlog"]);
+/// assert!((v.norm() - 1.0).abs() < 1e-6);
+/// ```
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(try_from = "vocab::TfIdfData", into = "vocab::TfIdfData")]
 pub struct TfIdf {

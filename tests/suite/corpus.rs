@@ -90,9 +90,7 @@ fn no_corpus_or_dev_posting_is_taken_for_another_language() {
         let refused: Vec<(&str, &str)> = corpus
             .postings
             .iter()
-            .filter_map(|p| {
-                rolecheck::text::unsupported_language(&p.text).map(|l| (p.id.as_str(), l))
-            })
+            .filter_map(|p| rolecheck::unsupported_language(&p.text).map(|l| (p.id.as_str(), l)))
             .collect();
         assert!(refused.is_empty(), "{refused:?}");
     }
@@ -117,7 +115,7 @@ fn dev_set_has_what_the_model_report_relies_on() {
     let pm_titled = dev
         .postings
         .iter()
-        .filter(|p| rolecheck::title::claimed_role(&p.title).is_some_and(Role::is_pm_family))
+        .filter(|p| rolecheck::claimed_role(&p.title).is_some_and(Role::is_pm_family))
         .count();
     assert!(pm_titled >= 30, "{pm_titled} PM-titled dev postings");
 }

@@ -2,8 +2,8 @@
 
 use std::path::Path;
 
-use rolecheck::corpus::sha256_hex;
-use rolecheck::model::train::refit;
+use rolecheck::refit;
+use rolecheck::sha256_hex;
 use rolecheck::{Corpus, Model};
 
 fn corpus_bytes() -> Vec<u8> {

@@ -80,7 +80,7 @@ fn article(h: &mut String, c: &Card) {
         };
         (p.span.clone(), mark)
     });
-    for (range, mark) in highlight::runs(&c.text, marks) {
+    for (range, mark) in highlight::highlight_runs(&c.text, marks) {
         let open = match mark {
             None => "",
             Some(Mark::For) => "<mark class=\"po\">",

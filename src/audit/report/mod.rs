@@ -17,12 +17,12 @@ use super::{AuditLine, Card, ErrorLine, Summary};
 use crate::{Lang, Model, ModelInfo, Role};
 
 /// Cards kept for each of the flagged postings and the title mismatches.
-pub const MAX_CARDS: usize = 300;
+pub(crate) const MAX_CARDS: usize = 300;
 /// Unreadable records listed.
-pub const MAX_UNREADABLE: usize = 1_000;
+pub(crate) const MAX_UNREADABLE: usize = 1_000;
 /// Rows of the all-verdicts table: about 3.5 MB of page, which headless
 /// Chromium on two cores opens in about 9 s (50,000 rows took 40 s).
-pub const MAX_ROWS: usize = 10_000;
+pub(crate) const MAX_ROWS: usize = 10_000;
 /// Companies listed.
 const MAX_COMPANIES: usize = 2_000;
 

@@ -28,7 +28,7 @@ fn dense(vectors: &[&SparseVec], n_features: usize) -> Array2<f64> {
 
 /// The title vectorizer's settings: role names kept (a title's role name is
 /// its strongest clue), unigrams and bigrams, seen in at least two titles.
-pub fn title_params() -> TfIdfParams {
+pub(crate) fn title_params() -> TfIdfParams {
     TfIdfParams::default().analyzer(AnalyzerParams::default().mask_role_names(false))
 }
 
@@ -120,7 +120,7 @@ fn fit_head(
 }
 
 /// A fitted candidate: both vectorizers and both heads.
-pub struct Fitted {
+pub(crate) struct Fitted {
     /// The body vectorizer (role names masked).
     pub tfidf: TfIdf,
     /// The title vectorizer (role names kept).
@@ -141,7 +141,7 @@ impl Fitted {
 /// Fits one candidate on labelled postings: the vectorizers on their bodies
 /// and titles, the role head on all their words, the duty head on their
 /// bodies alone.
-pub fn fit_candidate(
+pub(crate) fn fit_candidate(
     candidate: &Candidate,
     postings: &[&LabelledPosting],
     max_iterations: u64,
