@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use rolecheck::audit::{audit_record, Auditor, Dump, Format, JsonlSink, Settings, Summary};
+use rolecheck::audit::{audit_record, Auditor, Dump, Format, Settings, Summary, WriterSink};
 use rolecheck::audit::{Fields, JsonlRecords};
 use rolecheck::Model;
 use rolecheck::Scratch;
@@ -61,7 +61,7 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 let dump = Dump::new(&input[..], Format::Jsonl, Fields::default(), 1 << 24)
                     .expect("a JSONL dump needs no header");
-                let mut out = JsonlSink::new(Vec::with_capacity(input.len()));
+                let mut out = WriterSink::jsonl(Vec::with_capacity(input.len()));
                 let summary = auditor.run(dump, &mut out).expect("writing into memory");
                 assert_eq!(summary.records, n);
                 black_box(out.into_inner())

@@ -166,14 +166,14 @@ impl Batch {
 /// Runs audits: settings, a model and a number of worker threads.
 ///
 /// ```
-/// use rolecheck::audit::{Auditor, Dump, Fields, Format, JsonlSink, Settings};
+/// use rolecheck::audit::{Auditor, Dump, Fields, Format, Settings, WriterSink};
 /// use rolecheck::Model;
 ///
 /// let model = Model::default();
 /// let dump = "{\"id\": \"a1\", \"title\": \"Product Owner\", \"description\": \"Vous gérez le backlog et animez les rituels Scrum.\"}\n\
 ///             not json\n";
 /// let dump = Dump::new(dump.as_bytes(), Format::Jsonl, Fields::default(), 1 << 20).unwrap();
-/// let mut out = JsonlSink::new(Vec::new());
+/// let mut out = WriterSink::jsonl(Vec::new());
 /// let summary = Auditor::new(&model, Settings::default()).threads(1).run(dump, &mut out).unwrap();
 /// assert_eq!((summary.records, summary.errors), (2, 1));
 /// let lines = String::from_utf8(out.into_inner()).unwrap();

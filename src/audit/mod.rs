@@ -27,7 +27,7 @@ pub use input::{
     RawPosting, Record, DEFAULT_MAX_RECORD_BYTES,
 };
 pub use report::{render_report, ReportData, RunInfo};
-pub use sink::{CsvSink, JsonlSink, Judged, Sink, Wants, CSV_HEADER};
+pub use sink::{Judged, OutputFormat, Sink, Wants, WriterSink, CSV_HEADER};
 pub use summary::{CompanyCounts, Summary, Tally};
 
 /// Evidence phrases kept per verdict in the dump's output.

@@ -228,75 +228,58 @@ fn kept(tally: &Tally, only_flagged: bool) -> bool {
     !only_flagged || tally.is_error() || tally.flagged()
 }
 
-/// Writes every result as one JSON line.
+/// The two formats a [`WriterSink`] writes: the audit's verdict line, as
+/// JSON or as a CSV row under [`CSV_HEADER`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// A header row, then one row per result.
+    Csv,
+}
+
+/// Writes every result in one [`OutputFormat`], the bytes the workers
+/// prepared: the CLI's `--format jsonl` and `--format csv`.
 #[derive(Debug)]
-pub struct JsonlSink<W: Write> {
+pub struct WriterSink<W: Write> {
     out: W,
+    format: OutputFormat,
     only_flagged: bool,
 }
 
-impl<W: Write> JsonlSink<W> {
-    /// Writes into `out` (wrap a file in a `BufWriter`).
-    pub fn new(out: W) -> JsonlSink<W> {
-        JsonlSink {
+impl<W: Write> WriterSink<W> {
+    /// Writes JSON lines into `out` (wrap a file in a `BufWriter`).
+    pub fn jsonl(out: W) -> WriterSink<W> {
+        WriterSink {
             out,
+            format: OutputFormat::Jsonl,
             only_flagged: false,
         }
     }
 
-    /// Keeps only the flagged verdicts, and the errors; defaults to false.
-    pub fn only_flagged(mut self, yes: bool) -> JsonlSink<W> {
-        self.only_flagged = yes;
-        self
-    }
-
-    /// The writer back.
-    pub fn into_inner(self) -> W {
-        self.out
-    }
-}
-
-impl<W: Write> Sink for JsonlSink<W> {
-    fn wants(&self) -> Wants {
-        Wants {
-            json: true,
-            ..Wants::default()
-        }
-    }
-
-    fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
-        if kept(&judged.tally, self.only_flagged) {
-            self.out.write_all(judged.json)?;
-        }
-        Ok(())
-    }
-
-    fn finish(&mut self) -> std::io::Result<()> {
-        self.out.flush()
-    }
-}
-
-/// Writes a header row, then every result as a row under it.
-#[derive(Debug)]
-pub struct CsvSink<W: Write> {
-    out: W,
-    only_flagged: bool,
-}
-
-impl<W: Write> CsvSink<W> {
-    /// Writes into `out` (wrap a file in a `BufWriter`), the header now.
-    pub fn new(mut out: W) -> std::io::Result<CsvSink<W>> {
+    /// Writes CSV rows into `out` (wrap a file in a `BufWriter`), the
+    /// header now.
+    pub fn csv(mut out: W) -> std::io::Result<WriterSink<W>> {
         let mut header = csv::Writer::from_writer(Vec::new());
         header.write_record(CSV_HEADER)?;
         out.write_all(&header.into_inner().map_err(|e| e.into_error())?)?;
-        Ok(CsvSink {
+        Ok(WriterSink {
             out,
+            format: OutputFormat::Csv,
             only_flagged: false,
         })
     }
 
+    /// Writes `format` into `out`: [`WriterSink::jsonl`] or [`WriterSink::csv`].
+    pub fn new(out: W, format: OutputFormat) -> std::io::Result<WriterSink<W>> {
+        match format {
+            OutputFormat::Jsonl => Ok(WriterSink::jsonl(out)),
+            OutputFormat::Csv => WriterSink::csv(out),
+        }
+    }
+
     /// Keeps only the flagged verdicts, and the errors; defaults to false.
-    pub fn only_flagged(mut self, yes: bool) -> CsvSink<W> {
+    pub fn only_flagged(mut self, yes: bool) -> WriterSink<W> {
         self.only_flagged = yes;
         self
     }
@@ -307,17 +290,21 @@ impl<W: Write> CsvSink<W> {
     }
 }
 
-impl<W: Write> Sink for CsvSink<W> {
+impl<W: Write> Sink for WriterSink<W> {
     fn wants(&self) -> Wants {
         Wants {
-            csv: true,
+            json: self.format == OutputFormat::Jsonl,
+            csv: self.format == OutputFormat::Csv,
             ..Wants::default()
         }
     }
 
     fn record(&mut self, judged: &Judged<'_>) -> std::io::Result<()> {
         if kept(&judged.tally, self.only_flagged) {
-            self.out.write_all(judged.csv)?;
+            self.out.write_all(match self.format {
+                OutputFormat::Jsonl => judged.json,
+                OutputFormat::Csv => judged.csv,
+            })?;
         }
         Ok(())
     }

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use rolecheck::audit::{
-    self, Auditor, CsvSink, Dump, Fields, JsonlSink, Judged, ReportData, RunInfo, Sink, Summary,
-    Wants,
+    self, Auditor, Dump, Fields, Judged, OutputFormat, ReportData, RunInfo, Sink, Summary, Wants,
+    WriterSink,
 };
 use rolecheck::Role;
 
@@ -267,12 +267,13 @@ fn open_dump(args: &AuditArgs, bytes: &Arc<AtomicU64>) -> anyhow::Result<Dump<'s
 fn output_sink<'w>(
     args: &AuditArgs,
     out: Box<dyn Write + 'w>,
-) -> anyhow::Result<Box<dyn Sink + 'w>> {
+) -> anyhow::Result<WriterSink<std::io::BufWriter<Box<dyn Write + 'w>>>> {
     let out = std::io::BufWriter::with_capacity(1 << 16, out);
-    Ok(match args.format {
-        OutFormat::Jsonl => Box::new(JsonlSink::new(out).only_flagged(args.only_flagged)),
-        OutFormat::Csv => Box::new(CsvSink::new(out)?.only_flagged(args.only_flagged)),
-    })
+    let format = match args.format {
+        OutFormat::Jsonl => OutputFormat::Jsonl,
+        OutFormat::Csv => OutputFormat::Csv,
+    };
+    Ok(WriterSink::new(out, format)?.only_flagged(args.only_flagged))
 }
 
 /// The progress line on a terminal, after each batch.

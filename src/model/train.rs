@@ -430,25 +430,22 @@ pub fn train(
         candidate.name(),
         all.len()
     ));
-    let fitted = fit_candidate(&candidate, &all, params.max_iterations)?;
-    let nested = nested.scores();
-    let (calibration, duty, detector) =
-        calibrate_out_of_fold(&all, &outer[chosen], fitted.tfidf.analyzer());
-    show_calibration(progress, &calibration, &detector);
     let settings = TrainSettings {
         chosen: candidate.clone(),
         folds: k,
         seed: params.seed,
         max_iterations: params.max_iterations,
     };
-    let info = ModelInfo {
-        crate_version: env!("CARGO_PKG_VERSION").to_string(),
-        corpus_sha256,
-        corpus_postings: all.len(),
+    let nested = nested.scores();
+    let (model, duty) = fit_final(
+        &all,
         settings,
-        cv: Some(nested.clone()),
-        calibration: calibration.clone(),
-    };
+        &outer[chosen],
+        Some(nested.clone()),
+        corpus_sha256,
+    )?;
+    let calibration = model.info().calibration.clone();
+    show_calibration(progress, &calibration, model.detector());
     let report = TrainReport {
         candidates,
         nested,
@@ -456,16 +453,8 @@ pub fn train(
         chosen: candidate.name(),
         duty,
         calibration,
-        detector: detector.clone(),
+        detector: model.detector().clone(),
     };
-    let model = Model::new(
-        fitted.tfidf,
-        fitted.titles,
-        fitted.role,
-        fitted.duty,
-        detector,
-        info,
-    )?;
     Ok((model, report))
 }
 
@@ -492,25 +481,47 @@ pub fn refit(
         settings.folds,
         settings.max_iterations,
     )?;
-    let fitted = fit_candidate(&settings.chosen, &all, settings.max_iterations)?;
-    let (calibration, _, detector) =
-        calibrate_out_of_fold(&all, &outer[0], fitted.tfidf.analyzer());
+    let (model, _) = fit_final(
+        &all,
+        settings.clone(),
+        &outer[0],
+        info.cv.clone(),
+        corpus_sha256,
+    )?;
+    Ok(model)
+}
+
+/// The model `settings` describe: its candidate fitted on all postings,
+/// calibrated and given its detector from the candidate's out-of-fold
+/// results `outer`, with `cv` as its recorded cross-validated scores. The
+/// one ending of [`train`] and [`refit`], so a refit builds the model the
+/// way training did. Also returns the duty reading's out-of-fold scores.
+fn fit_final(
+    all: &[&LabelledPosting],
+    settings: TrainSettings,
+    outer: &[FoldResult],
+    cv: Option<Scores>,
+    corpus_sha256: String,
+) -> Result<(Model, Scores)> {
+    let fitted = fit_candidate(&settings.chosen, all, settings.max_iterations)?;
+    let (calibration, duty, detector) = calibrate_out_of_fold(all, outer, fitted.tfidf.analyzer());
     let info = ModelInfo {
         crate_version: env!("CARGO_PKG_VERSION").to_string(),
         corpus_sha256,
         corpus_postings: all.len(),
-        settings: settings.clone(),
-        cv: info.cv.clone(),
+        settings,
+        cv,
         calibration,
     };
-    Model::new(
+    let model = Model::new(
         fitted.tfidf,
         fitted.titles,
         fitted.role,
         fitted.duty,
         detector,
         info,
-    )
+    )?;
+    Ok((model, duty))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 use super::*;
-use crate::audit::{CsvSink, JsonlSink, ReportData, VerdictLine, CSV_HEADER};
+use crate::audit::{ReportData, VerdictLine, WriterSink, CSV_HEADER};
 
 /// A JSONL dump of `n` records: postings of several roles, with a bad
 /// line every 97 and a blank line every 101.
@@ -33,7 +33,7 @@ fn dump(n: usize) -> String {
 fn audit_jsonl(text: &str, threads: usize) -> (Vec<u8>, Summary) {
     let model = Model::shipped().unwrap();
     let dump = Dump::new(text.as_bytes(), Format::Jsonl, Fields::default(), 1 << 20).unwrap();
-    let mut sink = JsonlSink::new(Vec::new());
+    let mut sink = WriterSink::jsonl(Vec::new());
     let summary = Auditor::new(&model, Settings::default())
         .threads(threads)
         .run(dump, &mut sink)
@@ -102,7 +102,7 @@ fn a_sink_error_stops_the_run_and_comes_back_from_it() {
     let model = Model::shipped().unwrap();
     let text = dump(4 * BATCH_RECORDS);
     let dump = Dump::new(text.as_bytes(), Format::Jsonl, Fields::default(), 1 << 20).unwrap();
-    let sink = JsonlSink::new(Full { room: 10_000 });
+    let sink = WriterSink::jsonl(Full { room: 10_000 });
     let err = Auditor::new(&model, Settings::default())
         .threads(2)
         .run(dump, sink)
@@ -136,7 +136,7 @@ fn the_csv_columns_are_fields_of_the_one_verdict_line() {
             .run(dump, sink)
             .unwrap()
     };
-    let mut csv_sink = CsvSink::new(Vec::new()).unwrap();
+    let mut csv_sink = WriterSink::csv(Vec::new()).unwrap();
     let mut report = ReportData::default();
     run(&mut (&mut csv_sink, &mut report));
     let csv_bytes = csv_sink.into_inner();
@@ -145,7 +145,7 @@ fn the_csv_columns_are_fields_of_the_one_verdict_line() {
         rows.headers().unwrap().iter().collect::<Vec<_>>(),
         CSV_HEADER
     );
-    let mut json_sink = JsonlSink::new(Vec::new());
+    let mut json_sink = WriterSink::jsonl(Vec::new());
     run(&mut json_sink);
     let json = json_sink.into_inner();
     let mut checked = 0;
