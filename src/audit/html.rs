@@ -152,7 +152,7 @@ pub fn is_bidi_control(c: char) -> bool {
 /// Escapes text for HTML content and attribute values; bidirectional
 /// controls (a right-to-left override in a company name) are dropped, so
 /// posting text cannot reorder the page around it.
-pub(crate) fn escape(s: &str) -> String {
+pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 16);
     for c in s.chars() {
         match c {

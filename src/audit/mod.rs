@@ -21,12 +21,12 @@ use crate::detect::{Phrase, PmDuty};
 use crate::vectorize::Scratch;
 use crate::{Lang, Model, Role};
 pub use driver::{Auditor, Dump};
-pub use html::is_bidi_control;
+pub use html::{escape as escape_html, is_bidi_control};
 pub use input::{
     open, parse_json_line, quote, CsvRecords, Fields, Format, JsonArrayRecords, JsonlRecords,
     RawPosting, Record, DEFAULT_MAX_RECORD_BYTES,
 };
-pub use report::{render_report, ReportData, RunInfo};
+pub use report::{csp_hash, evidence_html, render_report, ReportData, RunInfo};
 pub use sink::{Judged, OutputFormat, Sink, Wants, WriterSink, CSV_HEADER};
 pub use summary::{CompanyCounts, Summary, Tally};
 
@@ -128,9 +128,7 @@ const REPORT_TEXT_BYTES: usize = 6000;
 /// Context kept on each side of a piece of evidence in a cut description.
 const CONTEXT_BYTES: usize = 400;
 
-/// The report's copy of a flagged posting: whole when short; else its
-/// start and the passages around its evidence, the spans moved to match,
-/// so a 1 MB posting costs the report a few kilobytes.
+/// The report's copy of a flagged posting, its text cut by [`cut_text`].
 fn card(
     verdict: &VerdictLine,
     company: Option<String>,
@@ -138,14 +136,23 @@ fn card(
     missing_pm_duties: Vec<PmDuty>,
 ) -> Card {
     let mut verdict = verdict.clone();
+    let (text, gaps) = cut_text(text, &mut verdict.evidence);
+    Card {
+        verdict,
+        company,
+        missing_pm_duties,
+        text,
+        gaps,
+    }
+}
+
+/// A posting's text as a page shows it: whole when short; else its start
+/// and the passages around its evidence, the spans moved to match, so a
+/// 1 MB posting costs the page a few kilobytes. Also gives the byte offsets
+/// in the text kept where passages were left out (empty: whole).
+fn cut_text(text: String, evidence: &mut [Phrase]) -> (String, Vec<usize>) {
     if text.len() <= REPORT_TEXT_BYTES {
-        return Card {
-            verdict,
-            company,
-            missing_pm_duties,
-            text,
-            gaps: Vec::new(),
-        };
+        return (text, Vec::new());
     }
     let floor = |mut i: usize| {
         i = i.min(text.len());
@@ -155,7 +162,7 @@ fn card(
         i
     };
     let mut keep: Vec<(usize, usize)> = vec![(0, floor(CONTEXT_BYTES * 2))];
-    for p in &verdict.evidence {
+    for p in evidence.iter() {
         keep.push((
             floor(p.span.start.saturating_sub(CONTEXT_BYTES)),
             floor(p.span.end + CONTEXT_BYTES),
@@ -182,7 +189,7 @@ fn card(
     if merged.last().is_some_and(|&(_, e)| e < text.len()) {
         gaps.push(short.len());
     }
-    for p in &mut verdict.evidence {
+    for p in evidence.iter_mut() {
         if let Some(&(s, _, at)) = moved
             .iter()
             .find(|&&(s, e, _)| s <= p.span.start && p.span.end <= e)
@@ -190,13 +197,7 @@ fn card(
             p.span = p.span.start - s + at..p.span.end - s + at;
         }
     }
-    Card {
-        verdict,
-        company,
-        missing_pm_duties,
-        text: short,
-        gaps,
-    }
+    (short, gaps)
 }
 
 /// How records are judged.

@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod classify;
 mod eval;
+mod serve;
 mod tokens;
 mod train;
 
@@ -89,6 +90,15 @@ enum Command {
     ///   rolecheck eval held-out.jsonl --model my.model --no-title --json
     #[command(verbatim_doc_comment)]
     Eval(eval::EvalArgs),
+    /// Serve a local page where anyone pastes a posting and sees the verdict.
+    ///
+    /// Prints `listening on http://ADDR` on standard output once bound; stops
+    /// on SIGINT or SIGTERM after answering the requests in flight.
+    ///
+    /// Example:
+    ///   rolecheck serve --addr 127.0.0.1:8080
+    #[command(verbatim_doc_comment)]
+    Serve(serve::ServeArgs),
     /// Show how the analyzer reads a text: language, every word with its byte
     /// span and the term it became, or why it was dropped.
     ///
@@ -130,6 +140,7 @@ pub fn run() -> anyhow::Result<ExitCode> {
         Command::Audit(a) => audit::run(*a),
         Command::Classify(a) => classify::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Serve(a) => serve::run(a),
         Command::Tokens(a) => tokens::run(a),
         Command::Train(a) => train::run(a),
     }

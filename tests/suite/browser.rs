@@ -9,7 +9,8 @@ use std::process::Command;
 
 use crate::common::{rolecheck, temp_dir};
 
-fn chromium() -> Option<PathBuf> {
+/// Chromium: `ROLECHECK_CHROMIUM`, or the first of its usual names on `PATH`.
+pub(crate) fn chromium() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("ROLECHECK_CHROMIUM") {
         return Some(PathBuf::from(p));
     }

@@ -1,6 +1,7 @@
 //! rolecheck's integration tests, one binary with a module per topic: the
 //! binary driven as a user would (`cli`, `audit`, `hardening`), the report
-//! in a real browser (`browser`), the corpus checks (`corpus`), the shipped
+//! in a real browser (`browser`), the page of `rolecheck serve` in a real
+//! browser (`serve_page`), the corpus checks (`corpus`), the shipped
 //! model's reproducibility (`model`) and property tests (`properties`).
 
 mod common;
@@ -12,3 +13,4 @@ mod corpus;
 mod hardening;
 mod model;
 mod properties;
+mod serve_page;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use super::super::html::escape;
 use super::super::Card;
 use super::title_link;
-use crate::detect::Side;
+use crate::detect::{Phrase, Side};
 use crate::highlight::{self, Mark};
 
 /// A section of cards: `shown` of `total`, with a note on how to read them.
@@ -72,26 +72,7 @@ fn article(h: &mut String, c: &Card) {
         );
     }
     h.push_str("<div class=\"text\">");
-    let marks = v.evidence.iter().map(|p| {
-        let mark = if p.side == Side::Po {
-            Mark::For
-        } else {
-            Mark::Against
-        };
-        (p.span.clone(), mark)
-    });
-    for (range, mark) in highlight::highlight_runs(&c.text, marks) {
-        let open = match mark {
-            None => "",
-            Some(Mark::For) => "<mark class=\"po\">",
-            Some(Mark::Against) => "<mark class=\"pm\">",
-        };
-        h.push_str(open);
-        push_text(h, c, range);
-        if mark.is_some() {
-            h.push_str("</mark>");
-        }
-    }
+    push_marked(h, &c.text, &v.evidence, &c.gaps);
     h.push_str("</div>");
     if !c.gaps.is_empty() {
         h.push_str(
@@ -101,20 +82,94 @@ fn article(h: &mut String, c: &Card) {
     h.push_str("</article>");
 }
 
-/// A stretch of a card's text, escaped, with the passages left out of it marked.
-fn push_text(h: &mut String, c: &Card, range: std::ops::Range<usize>) {
+/// A posting's text as HTML, exactly as the report's cards print it: every
+/// character escaped and bidirectional controls dropped (the report's
+/// escaping), each evidence phrase in a `<mark class="po">` when it pushes
+/// towards the backlog-manager (Product Owner) reading and a
+/// `<mark class="pm">` when it pushes towards the Product Manager one
+/// (marks merged by [`highlight_runs`](crate::highlight_runs)), and a text
+/// over 6,000 bytes cut to its start and the passages around its evidence,
+/// each cut shown as `<span class="cut"> […] </span>`. Also says whether
+/// passages were left out. Meant to sit in an element that keeps line
+/// breaks (the report's `.text` is `white-space: pre-wrap`).
+pub fn evidence_html(text: &str, evidence: &[Phrase]) -> (String, bool) {
+    let mut evidence = evidence.to_vec();
+    let (text, gaps) = super::super::cut_text(text.to_string(), &mut evidence);
+    let mut h = String::with_capacity(text.len() + 32 * evidence.len() + 16);
+    push_marked(&mut h, &text, &evidence, &gaps);
+    (h, !gaps.is_empty())
+}
+
+/// `text` escaped, its evidence marked, the passages left out at `gaps` shown.
+fn push_marked(h: &mut String, text: &str, evidence: &[Phrase], gaps: &[usize]) {
+    let marks = evidence.iter().map(|p| {
+        let mark = if p.side == Side::Po {
+            Mark::For
+        } else {
+            Mark::Against
+        };
+        (p.span.clone(), mark)
+    });
+    for (range, mark) in highlight::highlight_runs(text, marks) {
+        let open = match mark {
+            None => "",
+            Some(Mark::For) => "<mark class=\"po\">",
+            Some(Mark::Against) => "<mark class=\"pm\">",
+        };
+        h.push_str(open);
+        push_text(h, text, gaps, range);
+        if mark.is_some() {
+            h.push_str("</mark>");
+        }
+    }
+}
+
+/// A stretch of a text, escaped, with the passages left out of it marked.
+fn push_text(h: &mut String, text: &str, gaps: &[usize], range: std::ops::Range<usize>) {
     let mut at = range.start;
-    for &gap in c
-        .gaps
-        .iter()
-        .filter(|&&g| range.start <= g && g < range.end)
-    {
-        h.push_str(&escape(&c.text[at..gap]));
+    for &gap in gaps.iter().filter(|&&g| range.start <= g && g < range.end) {
+        h.push_str(&escape(&text[at..gap]));
         h.push_str("<span class=\"cut\"> […] </span>");
         at = gap;
     }
-    h.push_str(&escape(&c.text[at..range.end]));
-    if range.end == c.text.len() && c.gaps.last() == Some(&range.end) {
+    h.push_str(&escape(&text[at..range.end]));
+    if range.end == text.len() && gaps.last() == Some(&range.end) {
         h.push_str("<span class=\"cut\"> […]</span>");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrase(text: &str, words: &str, side: Side) -> Phrase {
+        let start = text.find(words).expect("the words are in the text");
+        Phrase {
+            text: words.into(),
+            span: start..start + words.len(),
+            side,
+            weight: 0.0,
+            sentence: String::new(),
+        }
+    }
+
+    #[test]
+    fn evidence_html_escapes_and_marks_like_a_card() {
+        let text = "Gérer le <backlog> & la roadmap\u{202e}";
+        let evidence = [
+            phrase(text, "<backlog>", Side::Po),
+            phrase(text, "roadmap", Side::Pm),
+        ];
+        let (html, cut) = evidence_html(text, &evidence);
+        assert_eq!(
+            html,
+            "Gérer le <mark class=\"po\">&lt;backlog&gt;</mark> &amp; la <mark class=\"pm\">roadmap</mark>"
+        );
+        assert!(!cut);
+        let long = format!("{}Vous gérez le backlog.", "Une phrase. ".repeat(1000));
+        let (html, cut) = evidence_html(&long, &[phrase(&long, "backlog", Side::Po)]);
+        assert!(cut && html.len() < long.len() / 4);
+        assert!(html.contains("<span class=\"cut\"> […] </span>"));
+        assert!(html.contains("<mark class=\"po\">backlog</mark>"));
     }
 }

@@ -8,6 +8,8 @@
 
 mod cards;
 
+pub use cards::evidence_html;
+
 use std::fmt::Write;
 
 use sha2::{Digest, Sha256};
@@ -119,12 +121,12 @@ impl ReportData {
 /// Renders the report.
 pub fn render_report(run: &RunInfo, model: &Model, summary: &Summary, data: &ReportData) -> String {
     let mut h = String::with_capacity(64 * 1024 + data.rows.len() * 200);
-    let script_hash = base64(&Sha256::digest(SCRIPT.as_bytes()));
+    let script_hash = csp_hash(SCRIPT);
     let _ = write!(
         h,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{script_hash}'\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; script-src {script_hash}\">\
          <title>rolecheck audit — {src}</title><style>{STYLE}</style></head><body>\
          <h1>rolecheck audit of <bdi>{src}</bdi></h1><nav><a href=\"#summary\">Summary</a><a href=\"#roles\">Roles</a>\
          <a href=\"#companies\">Companies</a><a href=\"#flagged\">Flagged</a><a href=\"#mismatches\">Title mismatches</a>\
@@ -460,6 +462,13 @@ fn utc(secs: u64) -> String {
     )
 }
 
+/// The source that lets one inline `<script>` or `<style>` through a page's
+/// Content-Security-Policy, and nothing else: `'sha256-…'`, the base64 of
+/// the SHA-256 of its exact text.
+pub fn csp_hash(inline: &str) -> String {
+    format!("'sha256-{}'", base64(&Sha256::digest(inline.as_bytes())))
+}
+
 /// Standard base64 with padding, for the script's hash in the page's policy.
 fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -485,6 +494,14 @@ fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csp_hash_is_the_base64_of_the_sha256() {
+        assert_eq!(
+            csp_hash(""),
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+        );
+    }
 
     #[test]
     fn dates_and_base64_are_right() {
