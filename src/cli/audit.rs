@@ -98,7 +98,8 @@ pub struct AuditArgs {
 /// (up to 2^53) for dumps of up to 2^52 records.
 const MAX_LINE_OFFSET: usize = 1 << 52;
 
-fn line_offset(s: &str) -> Result<usize, String> {
+/// Parses a line offset: a whole number up to [`MAX_LINE_OFFSET`].
+pub fn line_offset(s: &str) -> Result<usize, String> {
     match s.parse::<u64>() {
         Ok(n) if n <= MAX_LINE_OFFSET as u64 => Ok(n as usize),
         Ok(_) => Err(format!(

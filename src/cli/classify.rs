@@ -6,9 +6,8 @@ use std::process::ExitCode;
 
 use rolecheck::audit::is_bidi_control;
 use rolecheck::strip_html;
-use rolecheck::Scratch;
-use rolecheck::Verdict;
 use rolecheck::{highlight_runs, Mark};
+use rolecheck::{Classification, Model, Scratch, Verdict};
 use rolecheck::{Evidence, Field};
 use rolecheck::{Phrase, PmDuty, Side, MAX_PHRASES};
 use serde::Serialize;
@@ -44,9 +43,10 @@ pub struct ClassifyArgs {
     /// Print the whole verdict as JSON: probabilities, scores, every term's contribution and spans.
     #[arg(long)]
     json: bool,
-    /// How many terms to show and highlight on each side.
-    #[arg(long, default_value_t = 8, value_name = "K")]
-    top: usize,
+    /// How many terms to show and highlight on each side [default: 8;
+    /// with --json, every term unless K is given].
+    #[arg(long, value_name = "K")]
+    top: Option<usize>,
     /// Colour the highlights.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     color: ColorChoice,
@@ -59,13 +59,113 @@ pub struct ClassifyArgs {
     model: Option<PathBuf>,
 }
 
+/// How a posting is judged: the options `classify` and `rolecheck serve`'s
+/// `POST /v1/classify` share.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Judging {
+    /// Mark the verdict unsure under this confidence.
+    pub min_confidence: f32,
+    /// Keep only this many terms on each side in `terms` (all when `None`).
+    pub top: Option<usize>,
+    /// Read the posting in this language, even one rolecheck does not read.
+    pub force_lang: Option<rolecheck::Lang>,
+}
+
+/// Why a posting gets no verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// Nothing is left once HTML is stripped.
+    Empty,
+    /// It is written in a language rolecheck does not read (its code).
+    Language(&'static str),
+}
+
+impl Refusal {
+    /// A short code for programs (the server's JSON errors).
+    pub fn code(self) -> &'static str {
+        match self {
+            Refusal::Empty => "empty_text",
+            Refusal::Language(_) => "unsupported_language",
+        }
+    }
+}
+
+impl std::fmt::Display for Refusal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Empty => f.write_str("the posting is empty: nothing to classify"),
+            Refusal::Language(lang) => {
+                f.write_str(&rolecheck::audit::unsupported_language_error(lang))
+            }
+        }
+    }
+}
+
+/// A posting ready to be judged: HTML stripped (as in `audit`, so both give
+/// the same verdict), not empty, in a language rolecheck reads. `classify`
+/// and the server both read postings through it, so they refuse the same
+/// postings with the same words.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    /// Its title, HTML stripped.
+    pub title: Option<String>,
+    /// Its body, HTML stripped.
+    pub text: String,
+}
+
+impl Posting {
+    /// Strips `title` and `text` of HTML and checks the text.
+    pub fn new(title: Option<&str>, text: &str, how: &Judging) -> Result<Posting, Refusal> {
+        let text = strip_html(text);
+        if text.trim().is_empty() {
+            return Err(Refusal::Empty);
+        }
+        if how.force_lang.is_none() {
+            if let Some(lang) = rolecheck::unsupported_language(&text) {
+                return Err(Refusal::Language(lang));
+            }
+        }
+        Ok(Posting {
+            title: title.map(strip_html),
+            text,
+        })
+    }
+
+    /// The verdict and all its evidence: what `classify --json` prints and
+    /// `POST /v1/classify` answers.
+    pub fn judge(&self, model: &Model, scratch: &mut Scratch, how: &Judging) -> JsonVerdict<'_> {
+        scratch.read_as(how.force_lang);
+        let mut check = model.check_with(scratch, self.title.as_deref().unwrap_or(""), &self.text);
+        let evidence = check.phrases(MAX_PHRASES);
+        let missing_pm_duties = check.missing_pm_duties();
+        check.explain();
+        let mut verdict = check.into_verdict();
+        if let Some(top) = how.top {
+            let (pro, con) = strongest(&verdict.classification, top);
+            let mut at = 0;
+            verdict.classification.evidence.retain(|_| {
+                at += 1;
+                pro.contains(&(at - 1)) || con.contains(&(at - 1))
+            });
+        }
+        let unsure = verdict.classification.confidence < how.min_confidence;
+        JsonVerdict {
+            title: self.title.as_deref(),
+            verdict,
+            evidence,
+            missing_pm_duties,
+            unsure,
+        }
+    }
+}
+
 /// The verdict and all its evidence: what `--json` prints and what
 /// people are shown.
-#[derive(Serialize)]
-struct JsonVerdict<'a> {
+#[derive(Debug, Serialize)]
+pub struct JsonVerdict<'a> {
     title: Option<&'a str>,
     #[serde(flatten)]
-    verdict: &'a Verdict,
+    verdict: Verdict,
     /// Phrases that pushed towards `po` or towards the claimed PM role,
     /// strongest first.
     evidence: Vec<Phrase>,
@@ -74,33 +174,36 @@ struct JsonVerdict<'a> {
     unsure: bool,
 }
 
+impl JsonVerdict<'_> {
+    /// The verdict itself.
+    pub fn verdict(&self) -> &Verdict {
+        &self.verdict
+    }
+}
+
+/// The positions in `v.evidence` of the `top` terms that pushed most towards
+/// the verdict against the runner-up, and of the `top` that pushed most the
+/// other way: what the text output shows, and what `--top` keeps in JSON.
+fn strongest(v: &Classification, top: usize) -> (Vec<usize>, Vec<usize>) {
+    let (role, other) = (v.role, v.runner_up.role);
+    let push = |i: &usize| v.evidence[*i].push(role, other);
+    let all = 0..v.evidence.len();
+    let pro = all.clone().filter(|i| push(i) > 0.0).take(top).collect();
+    let con = all.rev().filter(|i| push(i) < 0.0).take(top).collect();
+    (pro, con)
+}
+
 pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
-    // HTML is stripped as in `audit`, so both give the same verdict.
-    let text = strip_html(&super::read_text_arg(args.input.as_deref(), args.text)?);
-    if text.trim().is_empty() {
-        anyhow::bail!("the posting is empty: nothing to classify");
-    }
-    let title = args.title.as_deref().map(strip_html);
-    if args.force_lang.is_none() {
-        if let Some(lang) = rolecheck::unsupported_language(&text) {
-            anyhow::bail!("{}", rolecheck::audit::unsupported_language_error(lang));
-        }
-    }
-    let model = super::load_model(args.model.as_deref())?;
-    let mut scratch = Scratch::new();
-    scratch.read_as(args.force_lang);
-    let mut check = model.check_with(&mut scratch, title.as_deref().unwrap_or(""), &text);
-    let evidence = check.phrases(MAX_PHRASES);
-    let missing_pm_duties = check.missing_pm_duties();
-    check.explain();
-    let verdict = check.verdict();
-    let json = JsonVerdict {
-        title: title.as_deref(),
-        verdict,
-        evidence,
-        missing_pm_duties,
-        unsure: verdict.classification.confidence < args.min_confidence,
+    let how = Judging {
+        min_confidence: args.min_confidence,
+        // The text output picks its terms from all of them.
+        top: args.top.filter(|_| args.json),
+        force_lang: args.force_lang,
     };
+    let text = super::read_text_arg(args.input.as_deref(), args.text)?;
+    let posting = Posting::new(args.title.as_deref(), &text, &how).map_err(anyhow::Error::msg)?;
+    let model = super::load_model(args.model.as_deref())?;
+    let json = posting.judge(&model, &mut Scratch::new(), &how);
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer(&mut out, &json)?;
@@ -114,19 +217,18 @@ pub fn run(args: ClassifyArgs) -> anyhow::Result<ExitCode> {
                     && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
-        write_human(
-            &mut out,
-            &text,
-            &json,
-            Human {
-                top: args.top,
-                color,
-            },
-        )?;
+        let how = Human {
+            top: args.top.unwrap_or(DEFAULT_TOP),
+            color,
+        };
+        write_human(&mut out, &posting.text, &json, how)?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
+
+/// Terms shown on each side in the text output when `--top` is not given.
+const DEFAULT_TOP: usize = 8;
 
 const BOLD: &str = "\x1b[1m";
 const FOR: &str = "\x1b[1;32m";
@@ -149,19 +251,9 @@ fn write_human(
     write_headline(out, checked, color)?;
     let v = &checked.verdict.classification;
     let (role, other) = (v.role, v.runner_up.role);
-    let pro: Vec<&Evidence> = v
-        .evidence
-        .iter()
-        .filter(|e| e.push(role, other) > 0.0)
-        .take(top)
-        .collect();
-    let con: Vec<&Evidence> = v
-        .evidence
-        .iter()
-        .rev()
-        .filter(|e| e.push(role, other) < 0.0)
-        .take(top)
-        .collect();
+    let (pro, con) = strongest(v, top);
+    let pro: Vec<&Evidence> = pro.into_iter().map(|i| &v.evidence[i]).collect();
+    let con: Vec<&Evidence> = con.into_iter().map(|i| &v.evidence[i]).collect();
     if v.evidence.is_empty() {
         writeln!(
             out,
@@ -198,7 +290,7 @@ fn write_human(
 fn write_headline(out: &mut impl Write, checked: &JsonVerdict, color: bool) -> std::io::Result<()> {
     let JsonVerdict {
         title,
-        verdict,
+        ref verdict,
         unsure,
         ..
     } = *checked;
@@ -256,7 +348,7 @@ fn write_detector_evidence(
     checked: &JsonVerdict,
     top: usize,
 ) -> std::io::Result<()> {
-    let verdict = checked.verdict;
+    let verdict = &checked.verdict;
     if !(verdict.backlog_manager || verdict.claimed_role.is_some_and(|c| c.is_pm_family())) {
         return Ok(());
     }

@@ -90,15 +90,6 @@ enum Command {
     ///   rolecheck eval held-out.jsonl --model my.model --no-title --json
     #[command(verbatim_doc_comment)]
     Eval(eval::EvalArgs),
-    /// Serve a local page where anyone pastes a posting and sees the verdict.
-    ///
-    /// Prints `listening on http://ADDR` on standard output once bound; stops
-    /// on SIGINT or SIGTERM after answering the requests in flight.
-    ///
-    /// Example:
-    ///   rolecheck serve --addr 127.0.0.1:8080
-    #[command(verbatim_doc_comment)]
-    Serve(serve::ServeArgs),
     /// Show how the analyzer reads a text: language, every word with its byte
     /// span and the term it became, or why it was dropped.
     ///
@@ -113,6 +104,31 @@ enum Command {
     ///   cat posting.txt | rolecheck tokens -
     #[command(verbatim_doc_comment)]
     Tokens(tokens::TokensArgs),
+    /// Serve a page where anyone pastes a posting and sees the verdict, and
+    /// a JSON API for programs, on one local HTTP server.
+    ///
+    /// Page: GET / (French or English, from the browser's language).
+    /// API (described at /openapi.json): POST /v1/classify {"title"?, "text"}
+    /// answers what classify --json prints; POST /v1/classify/batch takes
+    /// up to 1000 postings; POST /v1/audit takes a dump (JSONL, a JSON array
+    /// or CSV, gzip accepted) and streams what audit writes; GET /v1/model,
+    /// /healthz, /metrics (Prometheus). Errors are JSON:
+    /// {"error": {"code", "message"}}.
+    ///
+    /// Prints `listening on http://HOST:PORT` on stdout once it accepts
+    /// connections, and one line per request on stderr. SIGINT or SIGTERM
+    /// lets the requests in flight finish, then stops.
+    ///
+    /// Exit status: 0 stopped by a signal after the requests in flight
+    /// finished; 1 stopped by a second signal; 2 could not start (address
+    /// in use, bad model file).
+    ///
+    /// Examples:
+    ///   rolecheck serve
+    ///   rolecheck serve --addr 0.0.0.0:8080 --workers 4
+    ///   curl localhost:8080/v1/classify -H 'Content-Type: application/json' -d '{"text": "…"}'
+    #[command(verbatim_doc_comment)]
+    Serve(serve::ServeArgs),
     /// Train a model on labelled postings: candidates compared by stratified
     /// cross-validation, the winner fitted on everything (both heads: the
     /// role from all of a posting's words, the duties alone), calibrated on

@@ -1,7 +1,8 @@
 //! rolecheck's integration tests, one binary with a module per topic: the
-//! binary driven as a user would (`cli`, `audit`, `hardening`), the report
-//! in a real browser (`browser`), the page of `rolecheck serve` in a real
-//! browser (`serve_page`), the corpus checks (`corpus`), the shipped
+//! binary driven as a user would (`cli`, `audit`, `hardening`), the server
+//! over HTTP with a bounded load test (`serve`), the report in a real
+//! browser (`browser`), the page of `rolecheck serve` in a real browser
+//! (`serve_page`), the corpus checks (`corpus`), the shipped
 //! model's reproducibility (`model`) and property tests (`properties`).
 
 mod common;
@@ -13,4 +14,5 @@ mod corpus;
 mod hardening;
 mod model;
 mod properties;
+mod serve;
 mod serve_page;

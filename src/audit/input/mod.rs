@@ -143,6 +143,30 @@ pub fn open(path: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
     } else {
         Box::new(std::fs::File::open(path)?)
     };
+    let name = path.trim_end_matches(".gz").to_ascii_lowercase();
+    let hint = if name.ends_with(".csv") {
+        Some(Format::Csv)
+    } else if [".jsonl", ".json", ".ndjson"]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+    {
+        Some(Format::Jsonl)
+    } else {
+        None
+    };
+    open_reader(raw, hint)
+}
+
+/// Opens a dump read from any reader (a socket, a request body), as
+/// [`open`] opens a file: gzip is recognised by its magic bytes; `hint` is
+/// what the name or a content type says — [`Format::Csv`] is CSV whatever
+/// the content, a JSON format is a JSON array when the first byte is `[`
+/// and JSONL otherwise, and without a hint the first byte decides (`[` a
+/// JSON array, `{` JSONL, anything else CSV).
+pub fn open_reader(
+    raw: Box<dyn Read + Send>,
+    hint: Option<Format>,
+) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
     let mut buffered = BufReader::with_capacity(1 << 16, raw);
     let gz = buffered.fill_buf()?.starts_with(&[0x1f, 0x8b]);
     let mut reader: Box<dyn BufRead + Send> = if gz {
@@ -153,10 +177,6 @@ pub fn open(path: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
     } else {
         Box::new(buffered)
     };
-    let name = path.trim_end_matches(".gz").to_ascii_lowercase();
-    let json_name = [".jsonl", ".json", ".ndjson"]
-        .iter()
-        .any(|ext| name.ends_with(ext));
     // Sniff: an empty or truncated start is read as JSONL, whose errors are per line.
     let head = reader.fill_buf().unwrap_or(&[]);
     let first = head
@@ -165,10 +185,10 @@ pub fn open(path: &str) -> std::io::Result<(Box<dyn BufRead + Send>, Format)> {
         .iter()
         .find(|b| !b.is_ascii_whitespace());
     let format = match first {
-        _ if name.ends_with(".csv") => Format::Csv,
+        _ if hint == Some(Format::Csv) => Format::Csv,
         Some(b'[') => Format::JsonArray,
         Some(b'{') | None => Format::Jsonl,
-        Some(_) if json_name => Format::Jsonl,
+        Some(_) if hint.is_some() => Format::Jsonl,
         Some(_) => Format::Csv,
     };
     Ok((reader, format))
