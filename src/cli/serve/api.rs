@@ -235,6 +235,19 @@ fn model_json(model: &Model) -> Vec<u8> {
     serde_json::to_vec(&json).unwrap_or_default()
 }
 
+/// What both classify routes read first: the judging parameters of the
+/// query and the JSON body, each checked.
+async fn judging_request(
+    s: &Shared,
+    query: Option<&str>,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<(Judging, Bytes), ApiError> {
+    let how = Params::parse(query, &["top", "min_confidence", "force_lang"])?.judging()?;
+    json_body(headers)?;
+    Ok((how, read_body(body, s.max_body).await?))
+}
+
 /// `POST /v1/classify`: one posting, the verdict `classify --json` prints.
 async fn classify(
     State(s): State<Arc<Shared>>,
@@ -242,10 +255,7 @@ async fn classify(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let how =
-        Params::parse(query.as_deref(), &["top", "min_confidence", "force_lang"])?.judging()?;
-    json_body(&headers)?;
-    let bytes = read_body(body, s.max_body).await?;
+    let (how, bytes) = judging_request(&s, query.as_deref(), &headers, body).await?;
     let metrics = Arc::clone(&s.metrics);
     let json = s
         .workers
@@ -291,10 +301,7 @@ async fn batch(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let how =
-        Params::parse(query.as_deref(), &["top", "min_confidence", "force_lang"])?.judging()?;
-    json_body(&headers)?;
-    let bytes = read_body(body, s.max_body).await?;
+    let (how, bytes) = judging_request(&s, query.as_deref(), &headers, body).await?;
     let metrics = Arc::clone(&s.metrics);
     let json = s
         .workers
