@@ -255,6 +255,9 @@ pub fn audit_record(
     scratch.read_as(settings.force_lang);
     let check = model.check_with(scratch, &posting.title, &posting.text);
     let evidence = check.phrases(EVIDENCE_PER_VERDICT);
+    let carded =
+        settings.cards && (check.verdict().backlog_manager || check.verdict().title_mismatch);
+    let missing = carded.then(|| check.missing_pm_duties(scratch));
     let v = check.into_verdict();
     let c = &v.classification;
     let probabilities = c
@@ -282,10 +285,8 @@ pub fn audit_record(
         date: posting.date,
         location: posting.location,
     };
-    let card = (settings.cards && (verdict.backlog_manager || verdict.title_mismatch)).then(|| {
-        let missing = model.missing_pm_duties(&posting.text);
-        card(&verdict, posting.company.clone(), posting.text, missing)
-    });
+    let card =
+        missing.map(|missing| card(&verdict, posting.company.clone(), posting.text, missing));
     (AuditLine::Verdict(verdict), card, posting.company)
 }
 

@@ -137,7 +137,7 @@ impl Posting {
         scratch.read_as(how.force_lang);
         let mut check = model.check_with(scratch, self.title.as_deref().unwrap_or(""), &self.text);
         let evidence = check.phrases(MAX_PHRASES);
-        let missing_pm_duties = check.missing_pm_duties();
+        let missing_pm_duties = check.missing_pm_duties(scratch);
         check.explain();
         let mut verdict = check.into_verdict();
         if let Some(top) = how.top {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::Analyzer;
+use crate::{Analyzer, Lang, Scratch, TfIdf, TfIdfParams};
 
 /// A core Product Manager duty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -147,4 +147,61 @@ pub(crate) fn duty_terms(analyzer: &Analyzer) -> [Vec<String>; 4] {
         terms.dedup();
         terms
     })
+}
+
+/// The duty terms as a vectorizer of their own, built with the body
+/// vectorizer's settings: a walk over a body tells which of them it
+/// mentions exactly as the analyzer reads it (the body's own vocabulary
+/// leaves out the duty terms too rare or too common to be features), and
+/// through a [`Scratch`]'s chunk cache, so a word met before is not stemmed
+/// again.
+#[derive(Debug, Clone)]
+pub(crate) struct DutyWatch {
+    terms: TfIdf,
+    /// Per feature of `terms`: the duties it shows, one bit per
+    /// [`PmDuty::ALL`] index.
+    duties: Vec<u8>,
+}
+
+impl DutyWatch {
+    /// Watches for `duty_terms` (per [`PmDuty::ALL`]) read with `params`.
+    pub(crate) fn new(
+        params: &TfIdfParams,
+        duty_terms: &[Vec<String>; 4],
+    ) -> crate::Result<DutyWatch> {
+        let mut names: Vec<(&str, u8)> = duty_terms
+            .iter()
+            .enumerate()
+            .flat_map(|(i, terms)| terms.iter().map(move |t| (t.as_str(), 1u8 << i)))
+            .collect();
+        names.sort_unstable();
+        let mut features: Vec<String> = Vec::with_capacity(names.len());
+        let mut duties: Vec<u8> = Vec::with_capacity(names.len());
+        for (name, bit) in names {
+            if features.last().is_some_and(|last| last == name) {
+                *duties.last_mut().expect("pushed with its feature") |= bit;
+            } else {
+                features.push(name.to_string());
+                duties.push(bit);
+            }
+        }
+        let idf = vec![1.0; features.len()];
+        let terms = TfIdf::from_parts(params.clone(), 1, features, idf)?;
+        Ok(DutyWatch { terms, duties })
+    }
+
+    /// The core PM duties none of whose terms `text` mentions, read in `lang`.
+    pub(crate) fn missing(&self, scratch: &mut Scratch, text: &str, lang: Lang) -> Vec<PmDuty> {
+        let scratch = scratch.beside(&self.terms);
+        scratch.read_as(Some(lang));
+        let mut seen = 0u8;
+        self.terms
+            .for_each_occurrence(scratch, text, |o| seen |= self.duties[o.feature as usize]);
+        PmDuty::ALL
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, _)| seen & (1 << i) == 0)
+            .map(|(_, d)| d)
+            .collect()
+    }
 }

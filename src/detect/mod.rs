@@ -19,7 +19,8 @@ mod phrases;
 
 use serde::{Deserialize, Serialize};
 
-use crate::Role;
+use crate::{Role, TfIdfParams};
+pub(crate) use duties::DutyWatch;
 pub use duties::PmDuty;
 pub use fit::FlagCalibration;
 pub(crate) use phrases::evidence;
@@ -157,15 +158,10 @@ impl Detector {
         }
     }
 
-    /// The core PM duties none of whose terms is among `present` (a
-    /// posting's terms and bigrams, as the model's analyzer reads them).
-    pub fn missing_pm_duties(&self, present: &[String]) -> Vec<PmDuty> {
-        PmDuty::ALL
-            .into_iter()
-            .zip(&self.duty_terms)
-            .filter(|(_, terms)| !present.iter().any(|t| terms.binary_search(t).is_ok()))
-            .map(|(d, _)| d)
-            .collect()
+    /// Its duty terms as a vectorizer built with `params` (the body
+    /// vectorizer's), to find the duties a body never mentions.
+    pub(crate) fn watch(&self, params: &TfIdfParams) -> crate::Result<DutyWatch> {
+        DutyWatch::new(params, &self.duty_terms)
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Verdict {
 /// one pass over its text).
 ///
 /// ```
-/// use rolecheck::{Model, Role, Side};
+/// use rolecheck::{Model, Role, Scratch, Side};
 ///
 /// let model = Model::default();
 /// let body = "Vous gérez le backlog, rédigez les user stories, animez les cérémonies Scrum \
@@ -52,7 +52,7 @@ pub struct Verdict {
 /// let phrases = checked.phrases(3);
 /// assert!(phrases.iter().any(|p| p.side == Side::Po && body[p.span.clone()].contains("backlog")));
 /// // And the Product Manager's duties the posting never mentions.
-/// assert!(!checked.missing_pm_duties().is_empty());
+/// assert!(!checked.missing_pm_duties(&mut Scratch::new()).is_empty());
 /// ```
 #[derive(Debug)]
 pub struct Checked<'a> {
@@ -94,10 +94,14 @@ impl<'a> Checked<'a> {
         )
     }
 
-    /// The core Product Manager duties the body never mentions (a second,
-    /// per-token analysis of the body).
-    pub fn missing_pm_duties(&self) -> Vec<PmDuty> {
-        self.model.missing_pm_duties(self.text)
+    /// The core Product Manager duties the body never mentions, read in
+    /// the body's language. A second walk over the body, through the
+    /// detector's own small vocabulary; with the scratch given to
+    /// [`Model::check_with`], the words met before are not stemmed again.
+    pub fn missing_pm_duties(&self, scratch: &mut Scratch) -> Vec<PmDuty> {
+        self.model
+            .duties
+            .missing(scratch, self.text, self.vectors.lang)
     }
 
     /// Fills in the role reading's per-term evidence
@@ -164,15 +168,6 @@ impl Model {
             vectors,
             claim: flag.claim,
         }
-    }
-
-    /// The core Product Manager duties `text` never mentions (a second,
-    /// per-token analysis of the text).
-    pub fn missing_pm_duties(&self, text: &str) -> Vec<PmDuty> {
-        let analysis = self.tfidf().analyzer().analyze(text);
-        let mut present: Vec<String> = analysis.terms().map(String::from).collect();
-        present.extend(analysis.bigrams.into_iter().map(|b| b.term));
-        self.detector.missing_pm_duties(&present)
     }
 }
 

@@ -24,7 +24,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::detect::Detector;
+use crate::detect::{Detector, DutyWatch};
 use crate::vectorize::Scratch;
 use crate::{Lang, Role, TfIdf};
 
@@ -74,6 +74,8 @@ pub struct Model {
     role: LinearModel,
     duty: LinearModel,
     detector: Detector,
+    /// The detector's duty terms, watched for in a body.
+    duties: DutyWatch,
     info: ModelInfo,
 }
 
@@ -246,12 +248,14 @@ impl Model {
                 });
             }
         }
+        let duties = detector.watch(tfidf.params())?;
         Ok(Model {
             tfidf,
             titles,
             role,
             duty,
             detector,
+            duties,
             info,
         })
     }

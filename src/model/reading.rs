@@ -153,7 +153,7 @@ pub(crate) fn vectorize(
     let mut title_spans = Vec::new();
     if !title.is_empty() {
         let (t, _, title_norm) = title_tfidf.transform_with_role_names(
-            scratch.title(),
+            scratch.beside(title_tfidf),
             title,
             |o| title_spans.push((layout.titles() + o.feature, o.span)),
             |_, _| {},

@@ -238,6 +238,9 @@ impl<E: FnMut(u32, u32, u32), R: FnMut(usize, u32, u32)> Sink<Slot> for Features
     }
 }
 
+/// How many vectorizers a [`Scratch`] keeps working memory for beside its own.
+const MAX_BESIDE: usize = 4;
+
 /// Per-thread working memory for [`TfIdf::transform_with`]: the chunk
 /// cache and the buffers reused from one document to the next.
 #[derive(Debug, Default)]
@@ -248,9 +251,11 @@ pub struct Scratch {
     chunks: ChunkCache,
     bufs: NormBuffers,
     counts: counts::Counts,
-    /// The title vectorizer's own working memory: sharing this one would
-    /// empty the body's chunk cache at every switch of vectorizer.
-    title: Option<Box<Scratch>>,
+    /// The working memory of vectorizers used beside the one this scratch
+    /// serves (a model's title vectorizer, its detector's duty terms), one
+    /// each, most recently added last: sharing this one would empty its
+    /// chunk cache at every switch of vectorizer.
+    beside: Vec<Scratch>,
     /// The language texts are read in, whatever their words say (None: detected).
     read_as: Option<Lang>,
 }
@@ -261,12 +266,28 @@ impl Scratch {
         Scratch::default()
     }
 
-    /// Working memory for a second vectorizer (the title's) used beside this one.
-    pub(crate) fn title(&mut self) -> &mut Scratch {
+    /// Working memory for `tfidf`, a vectorizer used beside the one this
+    /// scratch serves, reading texts in the language this one is told to.
+    /// It keeps one per vectorizer, up to [`MAX_BESIDE`]: past that, the
+    /// one added first is dropped (a thread that switches between models).
+    pub(crate) fn beside(&mut self, tfidf: &TfIdf) -> &mut Scratch {
         let read_as = self.read_as;
-        let title = self.title.get_or_insert_with(Box::default);
-        title.read_as = read_as;
-        title
+        let i = match self.beside.iter().position(|s| s.owner == tfidf.id) {
+            Some(i) => i,
+            None => {
+                if self.beside.len() == MAX_BESIDE {
+                    self.beside.remove(0);
+                }
+                self.beside.push(Scratch {
+                    owner: tfidf.id,
+                    ..Scratch::default()
+                });
+                self.beside.len() - 1
+            }
+        };
+        let scratch = &mut self.beside[i];
+        scratch.read_as = read_as;
+        scratch
     }
 
     /// Reads the next texts as `lang` whatever their words say (`None`,

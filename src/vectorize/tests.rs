@@ -361,3 +361,32 @@ fn sublinear_tf_from_the_table_equals_the_formula() {
         assert_eq!(sublinear_tf(n), 1.0 + (n as f32).ln(), "{n}");
     }
 }
+
+#[test]
+fn each_vectorizer_beside_keeps_its_own_warm_scratch() {
+    let body = fitted();
+    let others: Vec<TfIdf> = (0..=MAX_BESIDE).map(|_| body.clone()).collect();
+    let mut scratch = Scratch::new();
+    scratch.read_as(Some(Lang::En));
+    let text = DOCS[0];
+    let expected = body.transform(text);
+    // Read in the language the scratch is told, and the same one from one
+    // call to the next.
+    let aside = scratch.beside(&others[0]);
+    assert_eq!(aside.read_as, Some(Lang::En));
+    others[0].transform_with(aside, text);
+    scratch.read_as(None);
+    assert_eq!(scratch.beside(&others[0]).read_as, None);
+    assert_eq!(scratch.beside.len(), 1);
+    assert_eq!(
+        others[0].transform_with(scratch.beside(&others[0]), text),
+        expected
+    );
+    // One per vectorizer, the first dropped past the bound.
+    for t in &others[1..] {
+        t.transform_with(scratch.beside(t), text);
+    }
+    assert_eq!(scratch.beside.len(), MAX_BESIDE);
+    assert!(scratch.beside.iter().all(|s| s.owner != others[0].id));
+    assert!(scratch.beside.iter().all(|s| s.owner != body.id));
+}

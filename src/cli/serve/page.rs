@@ -23,7 +23,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use rolecheck::{strip_html, Model, MAX_PHRASES};
+use rolecheck::{strip_html, Model, Scratch, MAX_PHRASES};
 
 use render::{Judged, Outcome, Posted, Refusal};
 use strings::Ui;
@@ -97,10 +97,12 @@ fn judge(model: &Model, posted: &Posted) -> Outcome {
         return Outcome::Refused(Refusal::Language(lang));
     }
     let title = strip_html(&posted.title);
-    let checked = model.check(&title, &text);
-    let phrases = checked.phrases(MAX_PHRASES);
-    let missing = checked.missing_pm_duties();
-    let verdict = checked.into_verdict();
+    let (phrases, missing, verdict) = Scratch::with_thread_local(|scratch| {
+        let checked = model.check_with(scratch, &title, &text);
+        let phrases = checked.phrases(MAX_PHRASES);
+        let missing = checked.missing_pm_duties(scratch);
+        (phrases, missing, checked.into_verdict())
+    });
     Outcome::Judged(Box::new(Judged {
         title,
         text,

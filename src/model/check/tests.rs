@@ -30,7 +30,7 @@ fn a_backlog_body_that_calls_itself_product_manager_is_flagged() {
     assert_ne!(v.classification.runner_up.role, Role::Po);
     assert_eq!(v.classification.duty.role, Role::Po);
     assert!(!v.title_mismatch);
-    assert_eq!(check.missing_pm_duties(), PmDuty::ALL);
+    assert_eq!(check.missing_pm_duties(&mut Scratch::new()), PmDuty::ALL);
     let evidence = check.phrases(MAX_PHRASES);
     assert!(
         evidence
@@ -52,7 +52,7 @@ fn a_genuine_pm_who_mentions_the_backlog_is_not_flagged() {
         v.classification.probabilities
     );
     assert!(!v.backlog_manager && !v.title_mismatch);
-    let missing = check.missing_pm_duties();
+    let missing = check.missing_pm_duties(&mut Scratch::new());
     assert!(missing.is_empty(), "{missing:?}");
     assert!(check
         .phrases(MAX_PHRASES)
@@ -205,8 +205,70 @@ fn the_shipped_detector_reads_the_duty_words_with_the_model_s_analyzer() {
         assert!(!m.detector().duty_terms(duty).is_empty(), "{duty:?}");
         assert_eq!(m.detector().duty_terms(duty), fitted.duty_terms(duty));
     }
+    let check = m.check("", "Vous pilotez la discovery.");
     assert_eq!(
-        m.missing_pm_duties("Vous pilotez la discovery."),
+        check.missing_pm_duties(&mut Scratch::new()),
         [PmDuty::Strategy, PmDuty::Outcomes, PmDuty::Business]
     );
+}
+
+/// The duties a body mentions as the analyzer reads it: every term and
+/// bigram of its analysis, looked up in the detector's terms.
+fn missing_by_analysis(m: &Model, text: &str) -> Vec<PmDuty> {
+    let analysis = m.tfidf().analyzer().analyze(text);
+    let mut present: Vec<String> = analysis.terms().map(String::from).collect();
+    present.extend(analysis.bigrams.into_iter().map(|b| b.term));
+    PmDuty::ALL
+        .into_iter()
+        .filter(|&d| {
+            let terms = m.detector().duty_terms(d);
+            !present.iter().any(|t| terms.binary_search(t).is_ok())
+        })
+        .collect()
+}
+
+#[test]
+fn missing_duties_are_the_analysis_s_on_every_corpus_and_dev_text() {
+    // The watch walks the body through the chunk cache with a vocabulary of
+    // the duty terms alone; the analysis reads every term and bigram. One
+    // scratch for all texts, as a batch uses it, so cached words are read
+    // back too.
+    let m = model();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let mut scratch = Scratch::new();
+    let mut seen = 0;
+    for file in ["postings.jsonl", "dev.jsonl"] {
+        let corpus = crate::Corpus::read(&root.join(file)).unwrap();
+        for p in &corpus.postings {
+            let check = m.check_with(&mut scratch, "", &p.text);
+            let missing = check.missing_pm_duties(&mut scratch);
+            assert_eq!(missing, missing_by_analysis(&m, &p.text), "{}", p.id);
+            seen += missing.len();
+        }
+    }
+    assert!(seen > 0, "some text lacks some duty");
+}
+
+#[test]
+fn a_duty_term_outside_the_body_vocabulary_still_counts() {
+    // Franglais: "strategy" in a French body is stemmed as French, a term
+    // too rare in the corpus to be a feature of the body vectorizer; yet it
+    // shows the strategy duty.
+    let m = model();
+    let body = "Vous construisez la strategy de la gamme avec la direction.";
+    let features: Vec<String> = m
+        .tfidf()
+        .transform(body)
+        .indices
+        .iter()
+        .filter_map(|&f| m.tfidf().feature_name(f))
+        .collect();
+    assert!(
+        features.iter().all(|n| !n.contains("strat")),
+        "{features:?}"
+    );
+    let check = m.check("", body);
+    let missing = check.missing_pm_duties(&mut Scratch::new());
+    assert!(!missing.contains(&PmDuty::Strategy), "{missing:?}");
+    assert_eq!(missing, missing_by_analysis(&m, body));
 }
