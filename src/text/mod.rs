@@ -32,7 +32,7 @@ pub(crate) use walk::{segment_vote, ChunkRef, Chunked, Segmented, Sink, WordOutc
 
 /// Version of the analyzer's rules. A model records the rules it was trained
 /// with; loading it under other rules would silently change what its terms mean.
-pub const ANALYZER_RULES: u32 = 1;
+pub const ANALYZER_RULES: u32 = 2;
 
 /// Analyzer settings. They change what a model's terms mean, so a model stores them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -11,10 +11,12 @@
 //! ([`AI_WORDS`], [`DATA_WORDS`]): the masking keeps those words, the title
 //! parser reads them.
 //!
-//! Spellings are lowercase ASCII. The body compares them to its words
+//! Spellings are lowercase. The body compares them to its words as written,
 //! ASCII-case-insensitively; the title parser to the title's words folded by
 //! [`super::normalize::fold_words`] (accents removed, so `opérations` meets
-//! `operations` there).
+//! `operations` there). So a word with an accent is given twice, as a body
+//! writes it (`propriétaire`, met in a body in lowercase or capitalised)
+//! and folded (`proprietaire`, for titles).
 
 use std::sync::LazyLock;
 
@@ -99,6 +101,13 @@ const OPS: &[&str] = &["ops", "operations", "operation"];
 const CHEF: &[&str] = &["chef", "cheffe", "chefs"];
 const RESPONSABLE: &[&str] = &["responsable", "responsables"];
 const DIRECTEUR: &[&str] = &["directeur", "directrice"];
+/// Québec's and the Office québécois de la langue française's word for a
+/// Product Manager.
+const GESTIONNAIRE: &[&str] = &["gestionnaire", "gestionnaires"];
+/// Québec's word for a Product Owner.
+const PROPRIETAIRE: &[&str] = &["proprietaire", "propriétaire", "proprietaires", "propriétaires"];
+/// A junior chef de produit's title in France.
+const CHARGE: &[&str] = &["charge", "chargé", "chargee", "chargée", "charges", "chargés", "chargees", "chargées"];
 
 /// Which entry of [`ROLE_NAMES`] `name` is; a name missing from it fails
 /// the build.
@@ -164,6 +173,8 @@ pub(crate) static NAMES: &[RoleName] = &[
     anywhere(&[CHEF, DE_DU, PRODUIT], Role::Pm, "chef de produit"),
     anywhere(&[RESPONSABLE, PRODUIT], Role::Pm, "responsable produit"),
     anywhere(&[RESPONSABLE, DE_DU, PRODUIT], Role::Pm, "responsable produit"),
+    anywhere(&[GESTIONNAIRE, DE_DU, PRODUIT], Role::Pm, "product manager"),
+    anywhere(&[CHARGE, DE_DU, PRODUIT], Role::Pm, "chef de produit"),
     anywhere(&[DIRECTEUR, PRODUIT], Role::Pm, "directeur produit"),
     anywhere(&[DIRECTEUR, DE_DU, PRODUIT], Role::Pm, "directeur produit"),
     anywhere(&[&["head"], &["of"], &["product"]], Role::Pm, "head of product"),
@@ -182,6 +193,7 @@ pub(crate) static NAMES: &[RoleName] = &[
     // Product Owner.
     anywhere(&[PRODUCT, OWNER], Role::Po, "product owner"),
     anywhere(&[OWNER, &["produit"]], Role::Po, "product owner"),
+    anywhere(&[PROPRIETAIRE, DE_DU, PRODUIT], Role::Po, "product owner"),
     anywhere(&[&["po"]], Role::Po, "po"),
     body_only(&[&["pos"]], Role::Po, "po"),
     anywhere(&[&["ppo"]], Role::Po, "ppo"),
@@ -332,6 +344,7 @@ impl Names {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::normalize::fold_words;
     use crate::title::claimed_role;
     use crate::vectorize::Scratch;
 
@@ -364,16 +377,19 @@ mod tests {
     }
 
     #[test]
-    fn spellings_are_lowercase_ascii_words() {
+    fn spellings_are_lowercase_words_each_with_its_folded_form() {
         for name in NAMES {
-            for spelling in name.words.iter().copied().flatten() {
-                assert!(
-                    !spelling.is_empty()
-                        && spelling
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
-                    "{spelling:?}"
-                );
+            for spellings in name.words {
+                for spelling in *spellings {
+                    let folded = fold_words(spelling);
+                    assert!(
+                        !spelling.is_empty()
+                            && spelling.chars().all(|c| c.is_lowercase() || c.is_ascii_digit()),
+                        "{spelling:?}"
+                    );
+                    // What a title parser meets, the accents folded away.
+                    assert!(spellings.contains(&folded.trim()), "{spelling:?}");
+                }
             }
         }
     }
@@ -395,7 +411,10 @@ mod tests {
                 let claim = claimed_role(wording);
                 let claimed = claim
                     .is_some_and(|r| r == name.role || (name.role == Role::Pm && r.is_pm_family()));
-                for written in [wording.to_string(), wording.to_uppercase()] {
+                // Uppercase only where no accent is: a body's words are
+                // compared as written, ASCII-case-insensitively.
+                let upper = wording.is_ascii().then(|| wording.to_uppercase());
+                for written in std::iter::once(wording.to_string()).chain(upper) {
                     let text = format!("Vous rejoignez {written} pour Paris.");
                     let masked = masked_in_body(&text);
                     match name.reading {
