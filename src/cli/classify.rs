@@ -257,7 +257,7 @@ fn write_human(
     if v.evidence.is_empty() {
         writeln!(
             out,
-            "no term of this text is known to the model: the verdict is the prior"
+            "no term of this text is known to the model: every role is as likely, and the verdict falls to `other`"
         )?;
         return Ok(());
     }

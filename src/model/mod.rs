@@ -390,8 +390,7 @@ impl Model {
                 probability: probs[role.index()],
             })
             .collect();
-        // Stable sort: ties keep the roles' order, so the verdict is deterministic.
-        ranked.sort_by(|a, b| b.probability.total_cmp(&a.probability));
+        ranked.sort_by(|a, b| by_score(a.probability, a.role, b.probability, b.role));
         let duty_scores = self.duty.scores(&v.duty);
         let duty_probs = self.info.calibration.duty_probabilities(&duty_scores);
         let duty_role = argmax(&duty_scores);
@@ -431,15 +430,28 @@ impl Model {
     }
 }
 
-/// The role with the highest score; ties go to the earlier role.
+/// The role with the highest score; ties go by [`tie_order`].
 pub(crate) fn argmax(scores: &[f32; N_ROLES]) -> Role {
-    let mut best = 0;
-    for k in 1..N_ROLES {
-        if scores[k] > scores[best] {
-            best = k;
-        }
+    Role::ALL
+        .into_iter()
+        .min_by(|&a, &b| by_score(scores[a.index()], a, scores[b.index()], b))
+        .expect("there are roles")
+}
+
+/// Higher scores first, ties by [`tie_order`]: how roles are ranked.
+fn by_score(a: f32, ra: Role, b: f32, rb: Role) -> std::cmp::Ordering {
+    b.total_cmp(&a)
+        .then_with(|| tie_order(ra).cmp(&tie_order(rb)))
+}
+
+/// The order of roles whose scores tie: `other` first (a posting
+/// that gives no evidence either way — no known term — is not called a
+/// product role), then [`Role::ALL`]'s order.
+fn tie_order(role: Role) -> usize {
+    match role {
+        Role::Other => 0,
+        r => r.index() + 1,
     }
-    Role::ALL[best]
 }
 
 impl Default for Model {

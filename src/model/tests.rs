@@ -115,6 +115,71 @@ fn a_backlog_job_titled_product_manager_reads_as_po() {
 }
 
 #[test]
+fn a_role_s_score_is_its_evidence_alone() {
+    // No intercept: without a word it knows, the model has no opinion.
+    let m = shipped();
+    for head in [m.role_head(), m.duty_head()] {
+        assert_eq!(head.intercept(), &[0.0; N_ROLES]);
+    }
+    let v = m.classify("zzz qqq");
+    assert!(v.evidence.is_empty() && v.scores == [0.0; N_ROLES]);
+    // Every role as likely; the tie goes to `other`, in the ranking too.
+    assert_eq!(v.role, Role::Other);
+    assert_eq!(v.probabilities[0].role, Role::Other);
+    assert!((v.confidence - 1.0 / N_ROLES as f32).abs() < 1e-6);
+    assert_eq!(v.runner_up.role, Role::Pm);
+    assert_eq!(v.duty.role, Role::Other);
+}
+
+#[test]
+fn ties_go_to_other_then_to_the_roles_order() {
+    assert_eq!(argmax(&[0.0; N_ROLES]), Role::Other);
+    let mut s = [0.0; N_ROLES];
+    s[Role::Po.index()] = 1.0;
+    s[Role::Pmm.index()] = 1.0;
+    assert_eq!(argmax(&s), Role::Po);
+    s[Role::Other.index()] = 1.0;
+    assert_eq!(argmax(&s), Role::Other);
+    s[Role::Pmm.index()] = 1.5;
+    assert_eq!(argmax(&s), Role::Pmm);
+}
+
+#[test]
+fn a_product_title_over_words_that_say_nothing_of_the_job_is_not_called_other() {
+    // The first lines of many ads and accounts say nothing of the job: the
+    // title must decide, not a default towards `other`, and nothing there
+    // contradicts the title.
+    let m = shipped();
+    for (title, body) in [
+        (
+            "Cheffe de produit",
+            "On m'a demandé de raconter une journée type pour le blog de l'équipe. Mardi, \
+             8h30, je prends le tram à Lille avec un café et je relis mes notes de la veille.",
+        ),
+        (
+            "Platform PM",
+            "Our engineers ship code hundreds of times a day, and the tools they rely on \
+             are built by a small internal team in Berlin.",
+        ),
+        (
+            "Product Lead",
+            "We are a 40-person startup in Amsterdam building software for independent \
+             pharmacies. We raised our Series A last spring.",
+        ),
+    ] {
+        let check = m.check(title, body);
+        let v = check.verdict();
+        assert_ne!(
+            v.classification.role,
+            Role::Other,
+            "{title}: {:?}",
+            v.classification.probabilities
+        );
+        assert!(!v.title_mismatch, "{title}: {:?}", v.classification.duty);
+    }
+}
+
+#[test]
 fn batch_prediction_agrees_with_classify() {
     let m = shipped();
     let texts = [

@@ -105,9 +105,23 @@ const DIRECTEUR: &[&str] = &["directeur", "directrice"];
 /// Product Manager.
 const GESTIONNAIRE: &[&str] = &["gestionnaire", "gestionnaires"];
 /// Québec's word for a Product Owner.
-const PROPRIETAIRE: &[&str] = &["proprietaire", "propriétaire", "proprietaires", "propriétaires"];
+const PROPRIETAIRE: &[&str] = &[
+    "proprietaire",
+    "propriétaire",
+    "proprietaires",
+    "propriétaires",
+];
 /// A junior chef de produit's title in France.
-const CHARGE: &[&str] = &["charge", "chargé", "chargee", "chargée", "charges", "chargés", "chargees", "chargées"];
+const CHARGE: &[&str] = &[
+    "charge",
+    "chargé",
+    "chargee",
+    "chargée",
+    "charges",
+    "chargés",
+    "chargees",
+    "chargées",
+];
 
 /// Which entry of [`ROLE_NAMES`] `name` is; a name missing from it fails
 /// the build.
@@ -384,7 +398,9 @@ mod tests {
                     let folded = fold_words(spelling);
                     assert!(
                         !spelling.is_empty()
-                            && spelling.chars().all(|c| c.is_lowercase() || c.is_ascii_digit()),
+                            && spelling
+                                .chars()
+                                .all(|c| c.is_lowercase() || c.is_ascii_digit()),
                         "{spelling:?}"
                     );
                     // What a title parser meets, the accents folded away.

@@ -64,14 +64,22 @@ fn fit_head(
     let mut intercept = [ABSENT_CLASS; N_ROLES];
     match *classifier {
         Classifier::Logistic { alpha } => {
+            // No intercept: a role's score is the evidence for it and
+            // nothing else. With one, `other` — the most varied class, told
+            // apart mostly by the absence of product words — learnt a large
+            // intercept, and every posting short of product words (a
+            // company's introduction, a short ad, wording the corpus lacks)
+            // fell to `other` with high confidence. Without one, such a
+            // posting gets spread, low-confidence scores.
             let fitted = MultiLogisticRegression::default()
                 .alpha(alpha)
+                .with_intercept(false)
                 .max_iterations(max_iterations)
                 .fit(&dataset)
                 .map_err(|e| Error::Training(format!("logistic regression: {e}")))?;
             let params = fitted.params();
             for (j, &class) in fitted.classes().iter().enumerate() {
-                intercept[class] = fitted.intercept()[j] as f32;
+                intercept[class] = 0.0;
                 for f in 0..n_features {
                     coef[f * N_ROLES + class] = params[[f, j]] as f32;
                 }
