@@ -95,9 +95,10 @@ impl<'a> Checked<'a> {
     }
 
     /// The core Product Manager duties the body never mentions, read in
-    /// the body's language. A second walk over the body, through the
-    /// detector's own small vocabulary; with the scratch given to
-    /// [`Model::check_with`], the words met before are not stemmed again.
+    /// the body's language: a second walk over the body, with a vocabulary
+    /// of the duty terms alone, through a chunk cache that `scratch` keeps
+    /// for it — reuse one scratch across postings and a word met in an
+    /// earlier one is not stemmed again.
     pub fn missing_pm_duties(&self, scratch: &mut Scratch) -> Vec<PmDuty> {
         self.model
             .duties
