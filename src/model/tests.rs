@@ -180,6 +180,24 @@ fn a_product_title_over_words_that_say_nothing_of_the_job_is_not_called_other() 
 }
 
 #[test]
+fn the_titles_backlog_managers_were_given_still_read_as_a_product_manager_s() {
+    // In the corpus, half the "Head of Product" and most "Responsable
+    // produit" postings are backlog managers: the role head does not learn
+    // their titles, so an honest posting under them is not read as `po`.
+    let m = shipped();
+    let intro = "We are a 40-person startup in Amsterdam building software for independent \
+                 pharmacies. We raised our Series A last spring.";
+    for title in [
+        "Head of Product",
+        "Responsable produit (H/F)",
+        "Chef de produit digital",
+    ] {
+        let v = m.classify_posting(title, intro);
+        assert_eq!(v.role, Role::Pm, "{title}: {:?}", v.probabilities);
+    }
+}
+
+#[test]
 fn batch_prediction_agrees_with_classify() {
     let m = shipped();
     let texts = [

@@ -17,7 +17,7 @@ use crate::corpus::LabelledPosting;
 use crate::detect::Detector;
 use crate::{AnalyzerParams, Error, Result, Role, TfIdfParams};
 use fit::fit_candidate;
-use fit::vectorize_all;
+use fit::{as_read, vectorize_all};
 use out_of_fold::{calibrate_out_of_fold, show_calibration};
 
 /// A classifier and its setting.
@@ -294,7 +294,8 @@ fn cross_validate(
             let test: Vec<&LabelledPosting> = test_idx.iter().map(|&i| postings[i]).collect();
             let fitted = fit_candidate(&grid[c], &train, max_iterations)?;
             let mut result = FoldResult::default();
-            let vectors = vectorize_all(&fitted.tfidf, &fitted.titles, grid[c].weights, &test);
+            let read: Vec<(&str, &str)> = test.iter().map(|p| as_read(p)).collect();
+            let vectors = vectorize_all(&fitted.tfidf, &fitted.titles, grid[c].weights, &read);
             for (&i, v) in test_idx.iter().zip(&vectors) {
                 let (role, duty) = fitted.scores(v);
                 result.confusion.add(postings[i].label, argmax(&role));

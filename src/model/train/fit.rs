@@ -32,21 +32,38 @@ pub(crate) fn title_params() -> TfIdfParams {
     TfIdfParams::default().analyzer(AnalyzerParams::default().mask_role_names(false))
 }
 
-/// Both readings' vectors of each posting, on all cores.
+/// Both readings' vectors of each `(title, body)`, on all cores.
 pub(super) fn vectorize_all(
     tfidf: &TfIdf,
     titles: &TfIdf,
     weights: BlockWeights,
-    postings: &[&LabelledPosting],
+    postings: &[(&str, &str)],
 ) -> Vec<Vectors> {
     postings
         .par_iter()
-        .map(|p| {
+        .map(|&(title, text)| {
             Scratch::with_thread_local(|scratch| {
-                reading::vectorize(tfidf, titles, scratch, &p.title, &p.text, weights)
+                reading::vectorize(tfidf, titles, scratch, title, text, weights)
             })
         })
         .collect()
+}
+
+/// A posting's title and body as read to judge it.
+pub(super) fn as_read(p: &LabelledPosting) -> (&str, &str) {
+    (&p.title, &p.text)
+}
+
+/// A training posting's title and body as the role head learns from them:
+/// a backlog manager's title is the claim under test, not evidence of its
+/// role, so it is left out. Otherwise the head would learn that the titles
+/// writers gave backlog managers ("Head of Product", "Responsable produit",
+/// "Chef de produit digital"…) mean `po`, and read the honest postings
+/// under those titles as `po` too; a backlog manager is `po` by the
+/// detector's flag, from its duties.
+fn as_learnt(p: &LabelledPosting) -> (&str, &str) {
+    let title = if p.backlog_manager { "" } else { &p.title };
+    (title, &p.text)
 }
 
 /// Fits one linear head on vectors and their roles.
@@ -147,19 +164,20 @@ impl Fitted {
 }
 
 /// Fits one candidate on labelled postings: the vectorizers on their bodies
-/// and titles, the role head on all their words, the duty head on their
-/// bodies alone.
+/// and titles, the role head on all their words (a backlog manager's
+/// title left out, see [`as_learnt`]), the duty head on their bodies alone.
 pub(crate) fn fit_candidate(
     candidate: &Candidate,
     postings: &[&LabelledPosting],
     max_iterations: u64,
 ) -> Result<Fitted> {
-    let texts: Vec<&str> = postings.iter().map(|p| p.text.as_str()).collect();
-    let title_texts: Vec<&str> = postings.iter().map(|p| p.title.as_str()).collect();
+    let learnt: Vec<(&str, &str)> = postings.iter().map(|p| as_learnt(p)).collect();
+    let texts: Vec<&str> = learnt.iter().map(|&(_, text)| text).collect();
+    let title_texts: Vec<&str> = learnt.iter().map(|&(title, _)| title).collect();
     let labels: Vec<Role> = postings.iter().map(|p| p.label).collect();
     let tfidf = candidate.tfidf.fit(&texts)?;
     let titles = title_params().fit(&title_texts)?;
-    let vectors = vectorize_all(&tfidf, &titles, candidate.weights, postings);
+    let vectors = vectorize_all(&tfidf, &titles, candidate.weights, &learnt);
     let n_role = tfidf.n_features() + N_ROLE_NAMES + titles.n_features();
     let role_x: Vec<&SparseVec> = vectors.iter().map(|v| &v.role).collect();
     let duty_x: Vec<&SparseVec> = vectors.iter().map(|v| &v.duty).collect();
