@@ -23,8 +23,8 @@ use crate::{Lang, Model, Role};
 pub use driver::{Auditor, Dump};
 pub use html::{escape as escape_html, is_bidi_control};
 pub use input::{
-    open, open_reader, parse_json_line, quote, CsvRecords, Fields, Format, JsonArrayRecords,
-    JsonlRecords, RawPosting, Record, DEFAULT_MAX_RECORD_BYTES,
+    json_kind, open, open_reader, parse_json_line, quote, CsvRecords, Fields, Format,
+    JsonArrayRecords, JsonlRecords, RawPosting, Record, DEFAULT_MAX_RECORD_BYTES,
 };
 pub use report::{csp_hash, evidence_html, render_report, ReportData, RunInfo};
 pub use sink::{Judged, OutputFormat, Sink, Wants, WriterSink, CSV_HEADER};

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::{
-    find, posting_from, too_long, type_name, value_text, Fields, RawPosting, Record,
+    find, json_kind, posting_from, too_long, value_text, Fields, RawPosting, Record,
     DEFAULT_MAX_RECORD_BYTES,
 };
 
@@ -290,7 +290,7 @@ pub(super) fn parse_json(
         } else {
             obj.remove(name.as_str())?
         };
-        let kind = type_name(&v);
+        let kind = json_kind(&v);
         let text = match v {
             Value::String(s) => Some(s),
             _ => None,

@@ -202,7 +202,9 @@ fn value_text(v: &Value) -> Option<String> {
     }
 }
 
-fn type_name(v: &Value) -> &'static str {
+/// What kind of JSON value `v` is, as messages name it ("a number",
+/// "an array"…): the audit's and the server's say it alike.
+pub fn json_kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

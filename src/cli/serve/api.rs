@@ -18,7 +18,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use rolecheck::audit::{self, Auditor, Dump, Fields, Format, Settings, WriterSink};
+use rolecheck::audit::{self, json_kind, Auditor, Dump, Fields, Format, Settings, WriterSink};
 use rolecheck::{Model, Role, Scratch};
 use serde::Serialize;
 use serde_json::Value;
@@ -323,7 +323,7 @@ fn batch_json(
             return Err(ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid_batch",
-                format!("expected an array of postings, found {}", kind(&other)),
+                format!("expected an array of postings, found {}", json_kind(&other)),
             ))
         }
     };
@@ -466,30 +466,18 @@ fn posting_fields(item: &Value) -> Result<(Option<&str>, &str), String> {
     let Value::Object(fields) = item else {
         return Err(format!(
             "expected a posting object {{\"title\"?, \"text\"}}, found {}",
-            kind(item)
+            json_kind(item)
         ));
     };
     let text = match fields.get("text") {
         Some(Value::String(t)) => t.as_str(),
         None => return Err("no `text`: the posting's body is required".into()),
-        Some(v) => return Err(format!("field `text` is {}, expected text", kind(v))),
+        Some(v) => return Err(format!("field `text` is {}, expected text", json_kind(v))),
     };
     let title = match fields.get("title") {
         None | Some(Value::Null) => None,
         Some(Value::String(t)) => Some(t.as_str()),
-        Some(v) => return Err(format!("field `title` is {}, expected text", kind(v))),
+        Some(v) => return Err(format!("field `title` is {}, expected text", json_kind(v))),
     };
     Ok((title, text))
-}
-
-/// A JSON value's kind, for messages.
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "text",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
