@@ -16,7 +16,7 @@ use crate::common::{rolecheck, temp_dir};
 mod load;
 mod server;
 
-use server::{read, runtime, Server};
+use server::{connect, read, runtime, Server};
 
 const SAMPLE: &str = "corpus/samples/product-manager-assurance.txt";
 const DUMP: &str = "corpus/samples/dump.jsonl";
@@ -406,12 +406,7 @@ fn sigterm_lets_the_requests_in_flight_finish_and_every_request_is_logged() {
     let addr = server.addr;
     let rt = runtime();
     let answer = rt.block_on(async {
-        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-        let (mut sender, connection) =
-            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-                .await
-                .unwrap();
-        tokio::spawn(connection);
+        let mut sender = connect(addr).await;
         let (mut tx, body) =
             http_body_util::channel::Channel::<Bytes, std::convert::Infallible>::new(4);
         let request = hyper::Request::post("/v1/audit")

@@ -173,6 +173,28 @@ impl Driver {
     }
 }
 
+/// The page served and open in a headless browser.
+struct Open {
+    client: Client,
+    server: Server,
+    _driver: Driver,
+}
+
+/// Starts the server, ChromeDriver and a browser session on the page, or
+/// `None` when the browser tests are not run here (see [`tools`]).
+async fn open_page(javascript: bool, languages: &str) -> Option<Open> {
+    let (chromium, chromedriver) = tools()?;
+    let server = Server::start();
+    let driver = Driver::start(&chromedriver);
+    let client = driver.session(&chromium, javascript, languages).await;
+    client.goto(&server.url).await.unwrap();
+    Some(Open {
+        client,
+        server,
+        _driver: driver,
+    })
+}
+
 /// The sample posting: titled Product Manager, its duties a backlog manager's.
 fn sample() -> String {
     let path =
@@ -218,13 +240,14 @@ async fn run(c: &Client, script: &str) -> Value {
 
 #[tokio::test]
 async fn a_pasted_backlog_manager_gets_the_banner_and_its_evidence_highlighted() {
-    let Some((chromium, chromedriver)) = tools() else {
+    let Some(Open {
+        client: c,
+        server: _server,
+        _driver,
+    }) = open_page(true, "en-US,en").await
+    else {
         return;
     };
-    let server = Server::start();
-    let driver = Driver::start(&chromedriver);
-    let c = driver.session(&chromium, true, "en-US,en").await;
-    c.goto(&server.url).await.unwrap();
     assert!(
         c.find(Locator::Id("drop"))
             .await
@@ -290,13 +313,14 @@ async fn a_pasted_backlog_manager_gets_the_banner_and_its_evidence_highlighted()
 
 #[tokio::test]
 async fn a_hostile_posting_renders_as_text() {
-    let Some((chromium, chromedriver)) = tools() else {
+    let Some(Open {
+        client: c,
+        server: _server,
+        _driver,
+    }) = open_page(true, "en").await
+    else {
         return;
     };
-    let server = Server::start();
-    let driver = Driver::start(&chromedriver);
-    let c = driver.session(&chromium, true, "en").await;
-    c.goto(&server.url).await.unwrap();
     let title = "Product Manager <script>window.pwned=1;alert(1)</script>";
     let text = "Vous gérez le backlog, rédigez les user stories, animez les rituels Scrum et faites la recette.\n\
         <img src=x onerror=\"window.pwned=2;alert(2)\">\n\
@@ -368,13 +392,14 @@ fn post_form(addr: &str, body: &str) -> (String, String) {
 
 #[tokio::test]
 async fn without_javascript_the_form_posts_and_the_verdict_comes_back() {
-    let Some((chromium, chromedriver)) = tools() else {
+    let Some(Open {
+        client: c,
+        server,
+        _driver,
+    }) = open_page(false, "fr-FR,fr").await
+    else {
         return;
     };
-    let server = Server::start();
-    let driver = Driver::start(&chromedriver);
-    let c = driver.session(&chromium, false, "fr-FR,fr").await;
-    c.goto(&server.url).await.unwrap();
     let html = c.find(Locator::Css("html")).await.unwrap();
     assert_eq!(
         html.attr("lang").await.unwrap().as_deref(),

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
 
+use super::server::connect;
 use super::Server;
 
 /// Requests sent by default: enough for a stable p99 on a debug build
@@ -69,13 +70,7 @@ async fn connection(
     requests: usize,
     bodies: Arc<Vec<Bytes>>,
 ) -> Vec<Duration> {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    stream.set_nodelay(true).unwrap();
-    let (mut sender, conn) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .unwrap();
-    tokio::spawn(conn);
+    let mut sender = connect(addr).await;
     let mut latencies = Vec::new();
     loop {
         let i = next.fetch_add(1, Ordering::Relaxed);

@@ -124,6 +124,24 @@ impl Answer {
     }
 }
 
+/// An HTTP/1 connection to `addr` (no Nagle delay), driven on its own task,
+/// for requests with bodies of type `B`.
+pub async fn connect<B>(addr: SocketAddr) -> hyper::client::conn::http1::SendRequest<B>
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let (sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    sender
+}
+
 /// Sends one request on a connection of its own.
 pub async fn send(
     addr: SocketAddr,
@@ -132,12 +150,7 @@ pub async fn send(
     headers: &[(&str, &str)],
     body: impl Into<Bytes>,
 ) -> Answer {
-    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
-    let (mut sender, connection) =
-        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
-            .await
-            .unwrap();
-    tokio::spawn(connection);
+    let mut sender = connect(addr).await;
     let mut request = hyper::Request::builder()
         .method(method)
         .uri(path)
